@@ -1,0 +1,44 @@
+// Compiles an AssemblyScript entry that imports stats-core's portable sources, serving the wasm
+// glue (src/glue/wasm/target.ts) wherever the sources import src/glue/target.ts. Used for
+// stats-core's own test and bench modules and by @aistats/proxy-wasm for plugin.wasm.
+//
+//   node scripts/asc-build.mjs <entry.ts> <out.wasm> [asc options…]
+import asc from "assemblyscript/asc";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const glueFile = resolve(fileURLToPath(new URL("../src/glue/target.ts", import.meta.url)));
+
+/** Runs asc with the wasm glue swapped in; resolves to the exit code, printing diagnostics. */
+export async function compileWithWasmGlue(args) {
+  const { error, stderr } = await asc.main(args, {
+    readFile(filename, baseDir) {
+      const full = resolve(baseDir, filename);
+      if (full === glueFile) return 'export * from "./wasm/target";\n';
+      return readText(full);
+    },
+  });
+  if (error) {
+    process.stderr.write(stderr.toString());
+    return 1;
+  }
+  return 0;
+}
+
+async function readText(file) {
+  const { readFile } = await import("node:fs/promises");
+  try {
+    return await readFile(file, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [entry, outFile, ...rest] = process.argv.slice(2);
+  if (!entry || !outFile) {
+    console.error("usage: asc-build.mjs <entry.ts> <out.wasm> [asc options…]");
+    process.exit(2);
+  }
+  process.exit(await compileWithWasmGlue([entry, "--outFile", outFile, ...rest]));
+}

@@ -1,0 +1,41 @@
+// Base flat config for every package: typescript-eslint's recommended rules plus a few
+// that keep published code honest. Packages add their own `files`/`ignores` on top.
+import js from "@eslint/js";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+export const base = tseslint.config(
+  { ignores: ["**/dist/**", "**/build/**", "**/node_modules/**", "**/coverage/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-console": "off",
+    },
+  },
+);
+
+/**
+ * Adapters (node, edge, proxy-wasm glue) may use only stats-core's public entry point,
+ * never a deep import into its sources or build output.
+ */
+export const publicCoreOnly = {
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      {
+        patterns: [
+          {
+            group: ["@aistats/stats-core/*", "**/stats-core/src/**", "**/stats-core/dist/**"],
+            message: "Use only the public API of @aistats/stats-core.",
+          },
+        ],
+      },
+    ],
+  },
+};
+
+export default base;
