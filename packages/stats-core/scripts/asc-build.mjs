@@ -1,20 +1,33 @@
 // Compiles an AssemblyScript entry that imports stats-core's portable sources, serving the wasm
 // glue (src/glue/wasm/target.ts) wherever the sources import src/glue/target.ts. Used for
-// stats-core's own test and bench modules and by @aistats/proxy-wasm for plugin.wasm.
+// stats-core's own test and bench modules and by its consumers (plugin.wasm, apps/bench): their
+// AssemblyScript entries `import … from "@aistats/stats-core"`, which asc resolves through the
+// package's "ascMain" field to the portable sources.
 //
 //   node scripts/asc-build.mjs <entry.ts> <out.wasm> [asc options…]
 import asc from "assemblyscript/asc";
+import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const glueFile = resolve(fileURLToPath(new URL("../src/glue/target.ts", import.meta.url)));
+const glueFile = realpathSync(fileURLToPath(new URL("../src/glue/target.ts", import.meta.url)));
+
+// Compares real paths: a consumer reaches these sources through node_modules/@aistats/stats-core
+// (a workspace symlink), asc through the plain path.
+function isGlueFile(file) {
+  try {
+    return realpathSync(file) === glueFile;
+  } catch {
+    return false;
+  }
+}
 
 /** Runs asc with the wasm glue swapped in; resolves to the exit code, printing diagnostics. */
 export async function compileWithWasmGlue(args) {
   const { error, stderr } = await asc.main(args, {
     readFile(filename, baseDir) {
       const full = resolve(baseDir, filename);
-      if (full === glueFile) return 'export * from "./wasm/target";\n';
+      if (isGlueFile(full)) return 'export * from "./wasm/target";\n';
       return readText(full);
     },
   });

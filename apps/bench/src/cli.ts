@@ -1,0 +1,25 @@
+// pnpm bench <suite> [--mb N] [--rounds N] [--seed N]
+import { runThroughput } from "./throughput/run-throughput.js";
+
+const suites = ["throughput"] as const;
+
+function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at === -1) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isFinite(value) || value <= 0) {
+    console.error(`bench: --${name} needs a positive number`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const suite = process.argv[2];
+switch (suite) {
+  case "throughput":
+    await runThroughput({ bytes: flag("mb", 64) * 1024 * 1024, rounds: flag("rounds", 5), seed: flag("seed", 42) });
+    break;
+  default:
+    console.error(`bench: unknown suite ${suite ?? "(none)"}; suites: ${suites.join(", ")}`);
+    process.exit(2);
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { BaselineExtractor } from "./baseline-extractor.js";
+import { CeilingScan } from "./ceiling-scan.js";
+import { CoreJsExtractor } from "./core-js-extractor.js";
+import { CoreWasmExtractor } from "./core-wasm-extractor.js";
+import { runOnce, verify } from "./measure.js";
+import { cutIntoChunks, openAiWorkload, seededRandom } from "./openai-workload.js";
+
+describe("throughput workload", () => {
+  it("is deterministic per seed and close to the requested size", () => {
+    const a = openAiWorkload(512 * 1024, 7);
+    const b = openAiWorkload(512 * 1024, 7);
+    expect(a.bytes).toBe(b.bytes);
+    expect(a.bytes).toBeGreaterThanOrEqual(512 * 1024);
+    expect(a.exchanges.map((e) => e.expected)).toEqual(b.exchanges.map((e) => e.expected));
+    const sizes = a.exchanges.flatMap((e) => e.chunks.slice(0, -1).map((c) => c.length));
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(1024);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(8192);
+  });
+
+  it("cuts chunks that reassemble to the original bytes", () => {
+    const bytes = new Uint8Array(10_000).map((_, i) => i & 0xff);
+    const chunks = cutIntoChunks(bytes, seededRandom(1), 1, 100);
+    expect(Buffer.concat(chunks)).toEqual(Buffer.from(bytes));
+  });
+});
+
+describe("extractors agree on the workload", () => {
+  const workload = openAiWorkload(2 * 1024 * 1024, 11);
+
+  it.each([
+    ["baseline", () => Promise.resolve(new BaselineExtractor())],
+    ["core-js", () => Promise.resolve(new CoreJsExtractor())],
+    ["core-wasm", () => CoreWasmExtractor.load()],
+  ])("%s extracts every answer and usage exactly", async (_name, make) => {
+    const extractor = await make();
+    const { results } = runOnce(extractor, workload);
+    expect(() => verify(extractor, workload, results)).not.toThrow();
+  });
+
+  it("the ceiling counts every line", () => {
+    const { results } = runOnce(new CeilingScan(), workload);
+    const newlines = workload.exchanges.map((e) => e.chunks.reduce((n, c) => n + c.filter((b) => b === 10).length, 0));
+    expect(results.map((r) => r.totalTokens)).toEqual(newlines);
+  });
+});

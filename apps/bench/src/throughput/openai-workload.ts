@@ -1,0 +1,121 @@
+// A seeded, realistic OpenAI Chat Completions streaming workload: many exchanges, each an SSE
+// stream of `chat.completion.chunk` events ending with the include_usage chunk and `[DONE]`, cut
+// into network-sized chunks of 1–8 KiB that ignore event boundaries (as TCP does).
+
+export interface Exchange {
+  /** The stream's bytes, in the chunks a gateway would see. */
+  readonly chunks: readonly Uint8Array[];
+  readonly bytes: number;
+  /** What a correct extractor must find. */
+  readonly expected: { readonly answerBytes: number; readonly totalTokens: number };
+}
+
+export interface Workload {
+  readonly name: string;
+  readonly exchanges: readonly Exchange[];
+  readonly bytes: number;
+}
+
+/** mulberry32: small, fast, seeded. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Tokens as models emit them: mostly short ASCII words, some punctuation that JSON escapes,
+// newlines, and multi-byte UTF-8 (accents, CJK, emoji) that chunking will split.
+const TOKENS = [
+  " the", " of", " and", " to", " a", " in", " is", " that", " for", " it", " with", " as", " on", " model",
+  " token", " stream", " gateway", " memory", " usage", " value", ",", ".", ":", "\n", "\n\n", " \"quoted\"",
+  " path\\to\\file", "\t", " café", " naïve", " 日本語", " 数据", " 🚀", " ✓", " Ünïcödé", "```", " {", " }",
+  " x", "ing", "ed", " 42", " 3.14", " -", " —", " <b>", " &amp;",
+];
+
+const encoder = new TextEncoder();
+
+function chunkEvent(id: string, created: number, delta: object, finish: string | null): string {
+  const body = {
+    id,
+    object: "chat.completion.chunk",
+    created,
+    model: "gpt-4o-2024-08-06",
+    system_fingerprint: "fp_f33640a400",
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    usage: null,
+  };
+  return `data: ${JSON.stringify(body)}\n\n`;
+}
+
+function usageEvent(id: string, created: number, prompt: number, completion: number): string {
+  const body = {
+    id,
+    object: "chat.completion.chunk",
+    created,
+    model: "gpt-4o-2024-08-06",
+    system_fingerprint: "fp_f33640a400",
+    choices: [],
+    usage: {
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      total_tokens: prompt + completion,
+      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0 },
+    },
+  };
+  return `data: ${JSON.stringify(body)}\n\n`;
+}
+
+/** Cuts `bytes` into pieces of minChunk..maxChunk bytes. */
+export function cutIntoChunks(bytes: Uint8Array, rnd: () => number, minChunk: number, maxChunk: number): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const size = minChunk + Math.floor(rnd() * (maxChunk - minChunk + 1));
+    chunks.push(bytes.subarray(at, Math.min(bytes.length, at + size)));
+    at += size;
+  }
+  return chunks;
+}
+
+export function makeOpenAiExchange(rnd: () => number, index: number, events: number): Exchange {
+  const id = `chatcmpl-${index.toString(36).padStart(8, "0")}AbCdEfGhIjKlMnOp`;
+  const created = 1732800000 + index;
+  let text = chunkEvent(id, created, { role: "assistant", content: "", refusal: null }, null);
+  let answer = "";
+  for (let i = 0; i < events; i++) {
+    const n = 1 + Math.floor(rnd() * 3);
+    let content = "";
+    for (let k = 0; k < n; k++) content += TOKENS[Math.floor(rnd() * TOKENS.length)];
+    answer += content;
+    text += chunkEvent(id, created, { content }, null);
+  }
+  text += chunkEvent(id, created, {}, "stop");
+  const prompt = 10 + Math.floor(rnd() * 2000);
+  text += usageEvent(id, created, prompt, events);
+  text += "data: [DONE]\n\n";
+  const bytes = encoder.encode(text);
+  return {
+    chunks: cutIntoChunks(bytes, rnd, 1024, 8192),
+    bytes: bytes.length,
+    expected: { answerBytes: encoder.encode(answer).length, totalTokens: prompt + events },
+  };
+}
+
+/** About `targetBytes` of OpenAI streams, each of 100–1500 content events. */
+export function openAiWorkload(targetBytes: number, seed = 42): Workload {
+  const rnd = seededRandom(seed);
+  const exchanges: Exchange[] = [];
+  let bytes = 0;
+  for (let i = 0; bytes < targetBytes; i++) {
+    const exchange = makeOpenAiExchange(rnd, i, 100 + Math.floor(rnd() * 1400));
+    exchanges.push(exchange);
+    bytes += exchange.bytes;
+  }
+  return { name: "openai", exchanges, bytes };
+}
