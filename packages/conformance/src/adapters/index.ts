@@ -1,0 +1,49 @@
+// The adapter registry: name → lazily imported module whose default export is an AdapterFactory
+// (see adapter.ts). Lazy, so `--adapter fixture` never loads a wasm host and a host's
+// dependencies are only needed when it runs. To add a host, add one entry here.
+import type { AdapterFactory, AdapterOptions, ConformanceAdapter } from "../adapter.js";
+
+export interface AdapterEntry {
+  /** One line for `--help` and for the unknown-adapter error. */
+  readonly description: string;
+  /** Imports the adapter module. */
+  readonly load: () => Promise<{ default: AdapterFactory }>;
+  /** Whether `--adapter all` runs it (test-only adapters say false). */
+  readonly inAll: boolean;
+}
+
+export const ADAPTERS: Readonly<Record<string, AdapterEntry>> = {
+  fixture: {
+    description: "replays results recorded in a JSON file (--fixture FILE); tests the runner itself",
+    load: () => import("./fixture.js"),
+    inAll: false,
+  },
+};
+
+export class UnknownAdapterError extends Error {
+  constructor(name: string) {
+    const known = Object.entries(ADAPTERS).map(([n, e]) => `  ${n}: ${e.description}`);
+    super(`unknown adapter "${name}"; known adapters:\n${known.join("\n")}\n  all: every adapter above that is not test-only`);
+    this.name = "UnknownAdapterError";
+  }
+}
+
+/** `all` → every registered adapter that runs in `all`; otherwise the one name, if known. */
+export function resolveAdapterNames(name: string): string[] {
+  if (name === "all") {
+    const names = Object.keys(ADAPTERS).filter((n) => ADAPTERS[n]!.inAll);
+    if (names.length === 0) {
+      throw new Error(`--adapter all found no adapters to run: only test-only ones are registered (${Object.keys(ADAPTERS).join(", ")})`);
+    }
+    return names;
+  }
+  if (!Object.hasOwn(ADAPTERS, name)) throw new UnknownAdapterError(name);
+  return [name];
+}
+
+export async function createAdapter(name: string, options: AdapterOptions): Promise<ConformanceAdapter> {
+  const entry = ADAPTERS[name];
+  if (entry === undefined || !Object.hasOwn(ADAPTERS, name)) throw new UnknownAdapterError(name);
+  const module = await entry.load();
+  return module.default(options);
+}
