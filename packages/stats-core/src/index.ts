@@ -2,3 +2,6 @@
 export { Arena, MIN_BLOCK, NO_BLOCK } from "./arena/arena";
 export { ArenaBuffer } from "./arena/arena-buffer";
 export { ArenaLease } from "./arena/arena-lease";
+export { SseEvent } from "./sse/sse-event";
+export { SseSink } from "./sse/sse-sink";
+export { DEFAULT_MAX_EVENT_BYTES, MAX_EVENT_NAME_BYTES, SseFramer, isDoneMarker } from "./sse/sse-framer";

@@ -1,3 +1,4 @@
 // Every portable trace function the test suite drives on both builds. The wasm test entry
 // (src/glue/wasm/test-entry.ts) re-exports exactly this module.
 export { arenaTrace, initialShape } from "./arena-trace";
+export { sseTrace } from "./sse-trace";
