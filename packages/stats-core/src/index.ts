@@ -5,3 +5,5 @@ export { ArenaLease } from "./arena/arena-lease";
 export { SseEvent } from "./sse/sse-event";
 export { SseSink } from "./sse/sse-sink";
 export { DEFAULT_MAX_EVENT_BYTES, MAX_EVENT_NAME_BYTES, SseFramer, isDoneMarker } from "./sse/sse-framer";
+export { JsonElementSink } from "./sse/json-element-sink";
+export { JSON_ARRAY_CLOSED, JSON_ARRAY_MALFORMED, JSON_ARRAY_OPEN, JSON_ARRAY_TRUNCATED, JsonArrayFramer } from "./sse/json-array-framer";

@@ -2,3 +2,4 @@
 // (src/glue/wasm/test-entry.ts) re-exports exactly this module.
 export { arenaTrace, initialShape } from "./arena-trace";
 export { sseTrace } from "./sse-trace";
+export { jsonArrayTrace } from "./sse-json-array-trace";
