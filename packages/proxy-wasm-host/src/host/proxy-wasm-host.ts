@@ -352,6 +352,16 @@ export class ProxyWasmHost {
     return this.exportsByName.get(name);
   }
 
+  /** A copy of guest memory [ptr, ptr+len) (empty if out of bounds), for tests inspecting plugin state. */
+  readGuestMemory(ptr: number, len: number): Uint8Array {
+    return this.mem.read(ptr, len) ?? new Uint8Array(0);
+  }
+
+  /** Current size of the guest's linear memory in bytes. */
+  get memoryBytes(): number {
+    return this.mem.byteLength;
+  }
+
   registerForeignFunction(name: string, fn: ForeignFunction): void {
     this.foreign.set(name, fn);
   }
