@@ -67,6 +67,14 @@ describe("runCli", () => {
     expect(out.some((l) => l.startsWith("  client"))).toBe(false);
   });
 
+  it("replays all cases at once with --concurrent where the adapter supports it", async () => {
+    const dir = await fixtureSet();
+    const { code, out, last } = await cli(["--adapter", "fixture", "--cases", "cases", "--fixture", "fixture.json", "--concurrent"], { INIT_CWD: dir });
+    expect(code).toBe(1);
+    expect(last).toBe("1 passed, 1 failed");
+    expect(out).toContain("  log.input_token: expected 9, got 8");
+  });
+
   it("counts a malformed case as a failure and still runs the others", async () => {
     const dir = await writeTempFiles({
       "cases/ok.json": sampleCase({ name: "ok", expect: {} }),
