@@ -161,4 +161,33 @@ describe("observing the guest", () => {
     expect(records(host)).toEqual([0, 1, WasmResult.BadArgument, 1, 1, 4, 0, 0]);
     expect(host.logs.messages("info")).toEqual(["pong", "200"]);
   });
+
+  it("keeps shared data with CAS and shared queues, and reports an empty status", async () => {
+    const g = new GuestBuilder();
+    g.on(
+      "proxy_on_configure",
+      `(call $rec (call $proxy_get_shared_data ${g.str("k")} (i32.const ${OUT_PTR}) (i32.const ${OUT_SIZE}) (i32.const ${OUT_U32})))
+       (call $rec (call $proxy_set_shared_data ${g.str("k")} ${g.str("v1")} (i32.const 0)))
+       (call $rec (call $proxy_get_shared_data ${g.str("k")} (i32.const ${OUT_PTR}) (i32.const ${OUT_SIZE}) (i32.const ${OUT_U32})))
+       (call $log_out) (call $rec (i32.load (i32.const ${OUT_U32})))
+       (call $rec (call $proxy_set_shared_data ${g.str("k")} ${g.str("v2")} (i32.const 99)))
+       (call $rec (call $proxy_set_shared_data ${g.str("k")} ${g.str("v2")} (i32.load (i32.const ${OUT_U32}))))
+       (call $rec (call $proxy_register_shared_queue ${g.str("q")} (i32.const ${OUT_U32})))
+       (call $rec (call $proxy_dequeue_shared_queue (i32.load (i32.const ${OUT_U32})) (i32.const ${OUT_PTR}) (i32.const ${OUT_SIZE})))
+       (call $rec (call $proxy_enqueue_shared_queue (i32.load (i32.const ${OUT_U32})) ${g.str("item")}))
+       (call $rec (call $proxy_dequeue_shared_queue (i32.load (i32.const ${OUT_U32})) (i32.const ${OUT_PTR}) (i32.const ${OUT_SIZE})))
+       (call $log_out)
+       (call $rec (call $proxy_enqueue_shared_queue (i32.const 77) ${g.str("x")}))
+       (call $rec (call $proxy_get_status (i32.const ${OUT_U32}) (i32.const ${OUT_PTR}) (i32.const ${OUT_SIZE})))
+       (call $rec (i32.load (i32.const ${OUT_SIZE})))
+       (i32.const 1)`,
+    );
+    const host = await ProxyWasmHost.start(await g.build());
+    expect(records(host)).toEqual([
+      WasmResult.NotFound, 0, 0, 1, WasmResult.CasMismatch, 0, // get missing, set, get (cas 1), stale CAS, right CAS
+      0, WasmResult.Empty, 0, 0, WasmResult.NotFound, // queue: register, empty, enqueue, dequeue, unknown token
+      0, 0, // status: code 0, empty message
+    ]);
+    expect(host.logs.messages("info")).toEqual(["v1", "item"]);
+  });
 });
