@@ -1,0 +1,851 @@
+import { ArenaLease } from "../arena/arena-lease";
+import { HeldValue } from "./json-held-value";
+import {
+  JSON_INCOMPLETE,
+  JSON_MALFORMED,
+  JSON_OK,
+  JSON_TOO_DEEP,
+  KIND_ARRAY,
+  KIND_FALSE,
+  KIND_NULL,
+  KIND_NUMBER,
+  KIND_OBJECT,
+  KIND_STRING,
+  KIND_TRUE,
+} from "./json-kinds";
+import { JsonMatchSink } from "./json-match-sink";
+import { JsonMatchStats } from "./json-match-stats";
+import { MatchTarget, TAKE_BYTES, TAKE_REFUSED } from "./json-match-target";
+import { MatchPlan } from "./json-match-plan";
+import { JsonPathSet } from "./json-path-set";
+import { MatchRouter, StepFrame } from "./json-step-frame";
+import { RecordTarget, SinkTarget } from "./json-targets";
+import { hexValue, putUtf8 } from "./json-utf8";
+
+export {
+  JSON_INCOMPLETE,
+  JSON_MALFORMED,
+  JSON_OK,
+  JSON_TOO_DEEP,
+  KIND_ARRAY,
+  KIND_FALSE,
+  KIND_NULL,
+  KIND_NUMBER,
+  KIND_OBJECT,
+  KIND_STRING,
+  KIND_TRUE,
+  jsonStatusName,
+  kindName,
+} from "./json-kinds";
+export { JsonMatchSink } from "./json-match-sink";
+export { JsonMatchStats } from "./json-match-stats";
+export { JsonPathSet } from "./json-path-set";
+
+// The streaming JSON path matcher: one pass over a document fed as arbitrary chunks selects the
+// values of every configured gjson path, without building the document and without buffering it.
+//
+// A validating tokenizer walks the bytes keeping only a stack of container kinds (bounded by
+// maxDepth). Each open container may carry frames: the path steps interested in its children
+// (json-step-frame.ts). A child that some step selects gets consumers — targets receiving its bytes,
+// raw or (strings) decoded, as they stream; a container child a step goes into gets the next step's
+// frame. Containers nobody is interested in are scanned with no routing at all: strings in a tight
+// loop looking only for the quote, the backslash and control characters. Values are reported the
+// moment they are known; only values whose selection is not yet decided (a @reverse candidate, an
+// element whose query condition comes after the value) are held, in the arena, through the lease.
+// Bad input never throws: it ends matching for the document with a status (values already
+// reported stay reported, an open one is ended), and every step is O(1) per byte.
+
+// Tokenizer states.
+const ST_VALUE: i32 = 0; // a value must come (root, after ':', after ',' in an array)
+const ST_ARR_FIRST: i32 = 1; // after '[': a value or ']'
+const ST_OBJ_FIRST: i32 = 2; // after '{': a key or '}'
+const ST_OBJ_KEY: i32 = 3; // after ',' in an object: a key
+const ST_COLON: i32 = 4;
+const ST_NEXT: i32 = 5; // after a value in a container: ',' or the closing bracket
+const ST_DONE: i32 = 6; // the root value is complete: whitespace only
+const ST_STRING: i32 = 7;
+const ST_ESCAPE: i32 = 8;
+const ST_UNICODE: i32 = 9;
+const ST_SURROGATE: i32 = 10; // a surrogate \uXXXX was read; a second \u escape may pair with it
+const ST_SURROGATE_U: i32 = 11; // … and its backslash
+const ST_NUMBER: i32 = 12;
+const ST_LITERAL: i32 = 13;
+
+// Number grammar states.
+const N_SIGN: i32 = 0;
+const N_ZERO: i32 = 1;
+const N_INT: i32 = 2;
+const N_DOT: i32 = 3;
+const N_FRAC: i32 = 4;
+const N_E: i32 = 5;
+const N_ESIGN: i32 = 6;
+const N_EXP: i32 = 7;
+
+// Consumer flags.
+const C_NONE: u8 = 0;
+const C_RAW: u8 = 1;
+const C_DECODED: u8 = 2;
+
+/** Decoded string bytes are gathered here so short runs between escapes go out in one piece. */
+const SCRATCH: i32 = 256;
+const NONE: i32 = -1;
+
+// Bytes that end a run inside a string: '"', '\' and the control characters JSON forbids.
+const STRING_STOPS: Uint8Array = makeStringStops();
+const LIT_TRUE: Uint8Array = asciiBytes("true");
+const LIT_FALSE: Uint8Array = asciiBytes("false");
+const LIT_NULL: Uint8Array = asciiBytes("null");
+
+export class JsonMatcher extends MatchRouter {
+  /** JSON_OK, or why matching stopped for this document. */
+  status: i32 = JSON_OK;
+  /** Offset in the document (bytes fed since reset) where the error was found; -1 if none. */
+  errorOffset: i32 = -1;
+  /** finish() found a complete document. */
+  complete: bool = false;
+  /** Held values that were cut (arena full or over the hold limit). */
+  readonly stats: JsonMatchStats = new JsonMatchStats();
+  readonly maxDepth: i32;
+  readonly paths: JsonPathSet;
+  readonly lease: ArenaLease;
+  readonly sink: JsonMatchSink;
+
+  private targets: Array<MatchTarget> = new Array<MatchTarget>(0);
+  private frames: Array<StepFrame> = new Array<StepFrame>(0);
+  private held: Array<HeldValue> = new Array<HeldValue>(0);
+  private records: Array<RecordTarget> = new Array<RecordTarget>(0);
+  private roots: Array<StepFrame | null> = new Array<StepFrame | null>(0);
+  private sinks: Array<SinkTarget> = new Array<SinkTarget>(0);
+
+  // Per depth (the root container is depth 1; index 0 stands for "outside the root value").
+  private kinds: Uint8Array = new Uint8Array(0);
+  private childIdx: Int32Array = new Int32Array(0);
+  private frameHead: Int32Array = new Int32Array(0);
+  private hookCount: Int32Array = new Int32Array(0);
+  private keyHookCount: Int32Array = new Int32Array(0);
+  private consBase: Int32Array = new Int32Array(0);
+  private frameNext: Int32Array = new Int32Array(0);
+
+  // Consumers of the values currently open, innermost last.
+  private consTarget: Int32Array = new Int32Array(0);
+  private consFlag: Uint8Array = new Uint8Array(0);
+  private consTop: i32 = 0;
+  private scalarBase: i32 = 0;
+  private rawOpen: i32 = 0;
+  private rawFrom: i32 = 0;
+  private decOpen: i32 = 0;
+  private keyConsumers: bool = false;
+
+  private buf: Uint8Array = new Uint8Array(0);
+  private chunkStart: i32 = 0;
+  private consumed: i32 = 0;
+  private state: i32 = ST_VALUE;
+  private depth: i32 = 0;
+  private deepest: i32 = 0;
+
+  private strKey: bool = false;
+  private strCap: bool = false;
+  private keyBuf: Uint8Array = new Uint8Array(0);
+  private keyLen: i32 = 0;
+  private keyOver: bool = false;
+  private readonly dec: Uint8Array = new Uint8Array(SCRATCH);
+  private decLen: i32 = 0;
+  private uni: i32 = 0;
+  private uniN: i32 = 0;
+  private surrogate: i32 = NONE;
+  private numState: i32 = N_INT;
+  private lit: Uint8Array = LIT_TRUE;
+  private litPos: i32 = 0;
+  private readonly numText: Uint8Array = new Uint8Array(12);
+
+  /**
+   * `lease` holds what must be kept across chunks; `heldLimit` caps each held value (bytes beyond
+   * it are cut and counted in `stats`).
+   */
+  constructor(paths: JsonPathSet, lease: ArenaLease, sink: JsonMatchSink, maxDepth: i32, heldLimit: i32 = 0x7fffffff) {
+    super();
+    const depth = maxDepth < 1 ? 1 : maxDepth;
+    this.maxDepth = depth;
+    this.paths = paths;
+    this.lease = lease;
+    this.sink = sink;
+    const plan = new MatchPlan(paths, this, sink, lease, this.stats, heldLimit);
+    this.targets = plan.targets;
+    this.frames = plan.frames;
+    this.held = plan.held;
+    this.records = plan.records;
+    this.roots = plan.roots;
+    this.sinks = plan.sinks;
+    this.kinds = new Uint8Array(depth + 2);
+    this.childIdx = new Int32Array(depth + 2);
+    this.frameHead = new Int32Array(depth + 2);
+    this.frameHead.fill(NONE);
+    this.hookCount = new Int32Array(depth + 2);
+    this.keyHookCount = new Int32Array(depth + 2);
+    this.consBase = new Int32Array(depth + 2);
+    this.frameNext = new Int32Array(plan.frames.length + 1);
+    this.consTarget = new Int32Array(plan.targets.length + 2);
+    this.consFlag = new Uint8Array(plan.targets.length + 2);
+    this.keyBuf = new Uint8Array(paths.maxNameBytes + 1);
+  }
+
+  /** Scans chunk[start, end) of the document; returns the status. */
+  feed(chunk: Uint8Array, start: i32, end: i32): i32 {
+    if (this.status != JSON_OK) return this.status;
+    this.buf = chunk;
+    this.chunkStart = start;
+    if (this.rawOpen > 0) this.rawFrom = start;
+    let i = start;
+    let state = this.state;
+    while (i < end) {
+      if (state == ST_STRING) {
+        const s = i;
+        let c = 0;
+        while (i < end) {
+          c = chunk[i];
+          if (STRING_STOPS[c] != 0) break;
+          i++;
+        }
+        if (i > s && this.strCap) this.stringRun(chunk, s, i);
+        if (i >= end) break;
+        i++;
+        if (c == 0x22) {
+          state = this.stringEnd(i);
+        } else if (c == 0x5c) {
+          state = ST_ESCAPE;
+        } else {
+          return this.fail(JSON_MALFORMED, i - 1);
+        }
+        continue;
+      }
+      if (state >= ST_STRING) {
+        if (state == ST_NUMBER) {
+          i = this.scanNumber(chunk, i, end);
+          if (i < 0) return this.status;
+          state = this.state;
+          continue;
+        }
+        if (state == ST_ESCAPE) {
+          const b = escapedByte(chunk[i++]);
+          if (b == ESC_UNICODE) {
+            this.uni = 0;
+            this.uniN = 0;
+            state = ST_UNICODE;
+            continue;
+          }
+          if (b < 0) return this.fail(JSON_MALFORMED, i - 1);
+          if (this.strCap) this.stringByte(b);
+          state = ST_STRING;
+          continue;
+        }
+        if (state == ST_UNICODE) {
+          let v = this.uni;
+          let n = this.uniN;
+          while (n < 4 && i < end) {
+            const h = hexValue(chunk[i]);
+            if (h < 0) return this.fail(JSON_MALFORMED, i);
+            v = (v << 4) | h;
+            n++;
+            i++;
+          }
+          this.uni = v;
+          this.uniN = n;
+          if (n < 4) break;
+          state = this.unicodeDone(v);
+          continue;
+        }
+        if (state == ST_SURROGATE) {
+          if (chunk[i] == 0x5c) {
+            i++;
+            state = ST_SURROGATE_U;
+          } else {
+            this.loneSurrogate();
+            state = ST_STRING;
+          }
+          continue;
+        }
+        if (state == ST_SURROGATE_U) {
+          if (chunk[i] == 0x75) {
+            i++;
+            this.uni = 0;
+            this.uniN = 0;
+            state = ST_UNICODE;
+          } else {
+            // Not a second \u: the lone surrogate is U+FFFD and this is an ordinary escape.
+            this.loneSurrogate();
+            state = ST_ESCAPE;
+          }
+          continue;
+        }
+        // ST_LITERAL
+        const lit = this.lit;
+        let p = this.litPos;
+        while (p < lit.length && i < end) {
+          if (chunk[i] != lit[p]) return this.fail(JSON_MALFORMED, i);
+          p++;
+          i++;
+        }
+        this.litPos = p;
+        if (p < lit.length) break;
+        this.scalarEnd(i);
+        state = this.afterValue();
+        continue;
+      }
+      // Between tokens.
+      const c: i32 = chunk[i];
+      if (c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09) {
+        i++;
+        continue;
+      }
+      if (state == ST_VALUE || state == ST_ARR_FIRST) {
+        if (c == 0x22) {
+          this.valueStart(KIND_STRING, i);
+          this.strKey = false;
+          this.strCap = this.decOpen > 0;
+          i++;
+          state = ST_STRING;
+        } else if (c == 0x7b) {
+          if (!this.openContainer(KIND_OBJECT, i)) return this.status;
+          i++;
+          state = ST_OBJ_FIRST;
+        } else if (c == 0x5b) {
+          if (!this.openContainer(KIND_ARRAY, i)) return this.status;
+          i++;
+          state = ST_ARR_FIRST;
+        } else if (c == 0x2d || (c >= 0x30 && c <= 0x39)) {
+          this.valueStart(KIND_NUMBER, i);
+          this.numState = c == 0x2d ? N_SIGN : c == 0x30 ? N_ZERO : N_INT;
+          i++;
+          state = ST_NUMBER;
+        } else if (c == 0x74) {
+          this.startLiteral(KIND_TRUE, LIT_TRUE, i);
+          i++;
+          state = ST_LITERAL;
+        } else if (c == 0x66) {
+          this.startLiteral(KIND_FALSE, LIT_FALSE, i);
+          i++;
+          state = ST_LITERAL;
+        } else if (c == 0x6e) {
+          this.startLiteral(KIND_NULL, LIT_NULL, i);
+          i++;
+          state = ST_LITERAL;
+        } else if (c == 0x5d && state == ST_ARR_FIRST) {
+          this.closeContainer(i);
+          i++;
+          state = this.afterValue();
+        } else {
+          return this.fail(JSON_MALFORMED, i);
+        }
+        continue;
+      }
+      if (state == ST_NEXT) {
+        const kind: i32 = this.kinds[this.depth];
+        if (c == 0x2c) {
+          state = kind == KIND_OBJECT ? ST_OBJ_KEY : ST_VALUE;
+        } else if ((c == 0x7d && kind == KIND_OBJECT) || (c == 0x5d && kind == KIND_ARRAY)) {
+          this.closeContainer(i);
+          state = this.afterValue();
+        } else {
+          return this.fail(JSON_MALFORMED, i);
+        }
+        i++;
+        continue;
+      }
+      if (state == ST_OBJ_FIRST || state == ST_OBJ_KEY) {
+        if (c == 0x22) {
+          this.keyStart(i);
+          i++;
+          state = ST_STRING;
+        } else if (c == 0x7d && state == ST_OBJ_FIRST) {
+          this.closeContainer(i);
+          i++;
+          state = this.afterValue();
+        } else {
+          return this.fail(JSON_MALFORMED, i);
+        }
+        continue;
+      }
+      if (state == ST_COLON && c == 0x3a) {
+        i++;
+        state = ST_VALUE;
+        continue;
+      }
+      // A missing colon, or anything but whitespace after the root value.
+      return this.fail(JSON_MALFORMED, i);
+    }
+    this.state = state;
+    if (this.decLen > 0) this.flushDecoded();
+    if (this.rawOpen > 0) this.flushRaw(end);
+    this.consumed += end - start;
+    return this.status;
+  }
+
+  /** The document ended: JSON_OK when it was complete, else JSON_INCOMPLETE (or the earlier error). */
+  finish(): i32 {
+    if (this.status != JSON_OK) return this.status;
+    if (this.state == ST_NUMBER && this.depth == 0) {
+      const n = this.numState;
+      if (n == N_ZERO || n == N_INT || n == N_FRAC || n == N_EXP) {
+        this.scalarEnd(this.rawFrom);
+        this.state = ST_DONE;
+      }
+    }
+    if (this.state == ST_DONE) {
+      this.complete = true;
+      return JSON_OK;
+    }
+    this.status = JSON_INCOMPLETE;
+    this.errorOffset = this.consumed;
+    this.abortAll();
+    return this.status;
+  }
+
+  /** Gets ready for the next document (e.g. the next SSE event): cheap, and returns held arena blocks. */
+  reset(): void {
+    if (this.status == JSON_OK && !this.complete) this.abortAll();
+    const targets = this.targets;
+    for (let i = 0; i < targets.length; i++) targets[i].reset();
+    const held = this.held;
+    for (let i = 0; i < held.length; i++) held[i].release();
+    const records = this.records;
+    for (let i = 0; i < records.length; i++) records[i].list.release();
+    const frames = this.frames;
+    for (let i = 0; i < frames.length; i++) frames[i].depth = NONE;
+    for (let d = 0; d <= this.deepest + 1 && d < this.frameHead.length; d++) {
+      this.frameHead[d] = NONE;
+      this.hookCount[d] = 0;
+      this.keyHookCount[d] = 0;
+    }
+    this.consTop = 0;
+    this.scalarBase = 0;
+    this.rawOpen = 0;
+    this.decOpen = 0;
+    this.decLen = 0;
+    this.keyConsumers = false;
+    this.state = ST_VALUE;
+    this.depth = 0;
+    this.deepest = 0;
+    this.surrogate = NONE;
+    this.status = JSON_OK;
+    this.errorOffset = -1;
+    this.complete = false;
+    this.consumed = 0;
+    this.stats.reset();
+  }
+
+  /** A description of the status for logs: "MALFORMED at byte 12". */
+  get statusText(): string {
+    if (this.status == JSON_OK) return this.complete ? "OK" : "OK (incomplete so far)";
+    let name = "INCOMPLETE";
+    if (this.status == JSON_MALFORMED) name = "MALFORMED";
+    else if (this.status == JSON_TOO_DEEP) name = "TOO_DEEP";
+    return name + " at byte " + this.errorOffset.toString();
+  }
+
+  // ---- MatchRouter: what frames ask of the matcher ----
+
+  evalChild(next: StepFrame | null, out: MatchTarget, kind: i32, pos: i32): void {
+    if (next == null) {
+      this.addConsumer(out, kind, pos);
+    } else if (kind == KIND_OBJECT || kind == KIND_ARRAY) {
+      this.attach(next, kind);
+    } else if (next.passScalar) {
+      this.addConsumer(out, kind, pos);
+    }
+  }
+
+  addConsumer(target: MatchTarget, kind: i32, pos: i32): void {
+    const r = target.begin(kind);
+    if (r == TAKE_REFUSED) return;
+    let flag = C_NONE;
+    if (r == TAKE_BYTES) {
+      if (kind == KIND_STRING && !target.raw) {
+        flag = C_DECODED;
+        this.decOpen++;
+      } else {
+        if (this.rawOpen > 0) this.flushRaw(pos);
+        this.rawFrom = pos;
+        flag = C_RAW;
+        this.rawOpen++;
+      }
+    }
+    const top = this.consTop;
+    if (top >= this.consTarget.length) return;
+    this.consTarget[top] = target.id;
+    this.consFlag[top] = flag;
+    this.consTop = top + 1;
+  }
+
+  keyIs(name: Uint8Array): bool {
+    const n = this.keyLen;
+    if (this.keyOver || n != name.length) return false;
+    const k = this.keyBuf;
+    for (let i = 0; i < n; i++) if (k[i] != name[i]) return false;
+    return true;
+  }
+
+  childCount(depth: i32): i32 {
+    return this.childIdx[depth];
+  }
+
+  emitNumber(out: MatchTarget, n: i32): void {
+    const r = out.begin(KIND_NUMBER);
+    if (r == TAKE_REFUSED) return;
+    if (r == TAKE_BYTES) {
+      const t = this.numText;
+      let len = 0;
+      let v = n;
+      do {
+        t[len++] = <u8>(0x30 + (v % 10));
+        v = (v / 10) | 0;
+      } while (v > 0);
+      for (let a = 0, b = len - 1; a < b; a++, b--) {
+        const x = t[a];
+        t[a] = t[b];
+        t[b] = x;
+      }
+      out.bytes(t, 0, len);
+    }
+    out.end();
+  }
+
+  // ---- routing ----
+
+  // A value begins at `pos`: the frames of the container it is in decide who gets it.
+  private valueStart(kind: i32, pos: i32): void {
+    if (this.rawOpen > 0) this.flushRaw(pos);
+    const d = this.depth;
+    if (kind == KIND_OBJECT || kind == KIND_ARRAY) this.consBase[d + 1] = this.consTop;
+    else this.scalarBase = this.consTop;
+    if (d == 0) {
+      const roots = this.roots;
+      for (let p = 0; p < roots.length; p++) this.evalChild(roots[p], this.sinks[p], kind, pos);
+      return;
+    }
+    this.childIdx[d]++;
+    let f = this.frameHead[d];
+    while (f != NONE) {
+      const next = this.frameNext[f];
+      this.frames[f].child(this, kind, pos);
+      f = next;
+    }
+  }
+
+  // Attaches `f` to the container being opened (one level below the current depth).
+  private attach(f: StepFrame, kind: i32): void {
+    if (f.depth != NONE) return;
+    const d = this.depth + 1;
+    f.kind = kind;
+    f.depth = d;
+    if (!f.open(this, kind)) {
+      f.depth = NONE;
+      return;
+    }
+    this.frameNext[f.id] = this.frameHead[d];
+    this.frameHead[d] = f.id;
+    if (f.hooks) this.hookCount[d]++;
+    if (f.keyHooks) this.keyHookCount[d]++;
+  }
+
+  private openContainer(kind: i32, pos: i32): bool {
+    if (this.depth >= this.maxDepth) {
+      this.fail(JSON_TOO_DEEP, pos);
+      return false;
+    }
+    this.valueStart(kind, pos);
+    const d = this.depth + 1;
+    this.depth = d;
+    this.kinds[d] = <u8>kind;
+    this.childIdx[d] = 0;
+    if (d > this.deepest) this.deepest = d;
+    return true;
+  }
+
+  // The bracket at `pos` closes the current container.
+  private closeContainer(pos: i32): void {
+    const end = pos + 1;
+    const d = this.depth;
+    if (this.rawOpen > 0) this.flushRaw(end);
+    let f = this.frameHead[d];
+    while (f != NONE) {
+      const frame = this.frames[f];
+      const next = this.frameNext[f];
+      frame.close(this);
+      frame.depth = NONE;
+      f = next;
+    }
+    this.frameHead[d] = NONE;
+    this.hookCount[d] = 0;
+    this.keyHookCount[d] = 0;
+    if (this.consTop > this.consBase[d]) this.endConsumers(this.consBase[d], end);
+    this.depth = d - 1;
+    this.childEnded(end);
+  }
+
+  // A scalar value ended just before `end`.
+  private scalarEnd(end: i32): void {
+    if (this.consTop > this.scalarBase) this.endConsumers(this.scalarBase, end);
+    this.childEnded(end);
+  }
+
+  // The current child of the container at this.depth ended at `end`: frames that asked hear it.
+  private childEnded(end: i32): void {
+    const d = this.depth;
+    if (d == 0 || this.hookCount[d] == 0) return;
+    if (this.rawOpen > 0) this.flushRaw(end);
+    let f = this.frameHead[d];
+    while (f != NONE) {
+      const frame = this.frames[f];
+      if (frame.hooks) frame.childEnd(this);
+      f = this.frameNext[f];
+    }
+  }
+
+  private endConsumers(from: i32, end: i32): void {
+    if (this.decLen > 0) this.flushDecoded();
+    if (this.rawOpen > 0) this.flushRaw(end);
+    for (let k = this.consTop - 1; k >= from; k--) {
+      const flag = this.consFlag[k];
+      if (flag == C_RAW) this.rawOpen--;
+      else if (flag == C_DECODED) this.decOpen--;
+      this.targets[this.consTarget[k]].end();
+    }
+    this.consTop = from;
+  }
+
+  // Raw consumers get the bytes from rawFrom up to `upTo` of the current chunk.
+  private flushRaw(upTo: i32): void {
+    const from = this.rawFrom;
+    if (upTo <= from) return;
+    const buf = this.buf;
+    for (let k = 0; k < this.consTop; k++) {
+      if (this.consFlag[k] == C_RAW) this.targets[this.consTarget[k]].bytes(buf, from, upTo);
+    }
+    this.rawFrom = upTo;
+  }
+
+  private afterValue(): i32 {
+    return this.depth == 0 ? ST_DONE : ST_NEXT;
+  }
+
+  private startLiteral(kind: i32, lit: Uint8Array, pos: i32): void {
+    this.valueStart(kind, pos);
+    this.lit = lit;
+    this.litPos = 1;
+  }
+
+  private keyStart(pos: i32): void {
+    const d = this.depth;
+    this.strKey = true;
+    this.keyLen = 0;
+    this.keyOver = false;
+    this.strCap = this.frameHead[d] != NONE;
+    if (this.keyHookCount[d] == 0) return;
+    if (this.rawOpen > 0) this.flushRaw(pos);
+    this.scalarBase = this.consTop;
+    this.keyConsumers = true;
+    let f = this.frameHead[d];
+    while (f != NONE) {
+      const frame = this.frames[f];
+      if (frame.keyHooks) frame.keyStart(this, pos);
+      f = this.frameNext[f];
+    }
+  }
+
+  // The closing quote of a string was at end - 1.
+  private stringEnd(end: i32): i32 {
+    if (this.strKey) {
+      if (this.keyConsumers) {
+        this.keyConsumers = false;
+        if (this.consTop > this.scalarBase) this.endConsumers(this.scalarBase, end);
+      }
+      return ST_COLON;
+    }
+    this.scalarEnd(end);
+    return this.afterValue();
+  }
+
+  // ---- string contents ----
+
+  private stringRun(src: Uint8Array, start: i32, end: i32): void {
+    const n = end - start;
+    if (this.strKey) {
+      const k = this.keyBuf;
+      let len = this.keyLen;
+      for (let i = start; i < end; i++) {
+        if (len >= k.length) {
+          this.keyOver = true;
+          break;
+        }
+        k[len++] = src[i];
+      }
+      this.keyLen = len;
+      return;
+    }
+    if (n <= 32 && this.decLen + n <= SCRATCH) {
+      const d = this.dec;
+      let len = this.decLen;
+      for (let i = start; i < end; i++) d[len++] = src[i];
+      this.decLen = len;
+      return;
+    }
+    if (this.decLen > 0) this.flushDecoded();
+    this.emitDecoded(src, start, end);
+  }
+
+  private stringByte(b: i32): void {
+    if (this.strKey) {
+      if (this.keyLen < this.keyBuf.length) this.keyBuf[this.keyLen++] = <u8>b;
+      else this.keyOver = true;
+      return;
+    }
+    if (this.decLen >= SCRATCH) this.flushDecoded();
+    this.dec[this.decLen++] = <u8>b;
+  }
+
+  private stringCodePoint(cp: i32): void {
+    if (this.strKey) {
+      if (this.keyLen + 4 <= this.keyBuf.length) this.keyLen = putUtf8(this.keyBuf, this.keyLen, cp);
+      else this.keyOver = true;
+      return;
+    }
+    if (this.decLen + 4 > SCRATCH) this.flushDecoded();
+    this.decLen = putUtf8(this.dec, this.decLen, cp);
+  }
+
+  private unicodeDone(v: i32): i32 {
+    const first = this.surrogate;
+    if (first != NONE) {
+      // gjson pairs a surrogate with the \u escape right after it: high + low is one code point,
+      // anything else one U+FFFD for both.
+      this.surrogate = NONE;
+      const pair = first <= 0xdbff && v >= 0xdc00 && v <= 0xdfff;
+      if (this.strCap) this.stringCodePoint(pair ? 0x10000 + ((first - 0xd800) << 10) + (v - 0xdc00) : 0xfffd);
+      return ST_STRING;
+    }
+    if (v >= 0xd800 && v <= 0xdfff) {
+      this.surrogate = v;
+      return ST_SURROGATE;
+    }
+    if (this.strCap) this.stringCodePoint(v);
+    return ST_STRING;
+  }
+
+  private loneSurrogate(): void {
+    this.surrogate = NONE;
+    if (this.strCap) this.stringCodePoint(0xfffd);
+  }
+
+  private flushDecoded(): void {
+    const n = this.decLen;
+    this.decLen = 0;
+    if (n > 0) this.emitDecoded(this.dec, 0, n);
+  }
+
+  private emitDecoded(src: Uint8Array, start: i32, end: i32): void {
+    for (let k = this.scalarBase; k < this.consTop; k++) {
+      if (this.consFlag[k] == C_DECODED) this.targets[this.consTarget[k]].bytes(src, start, end);
+    }
+  }
+
+  // ---- numbers ----
+
+  // Scans number bytes from `i`; returns where it stopped (-1 on error) and leaves this.state.
+  private scanNumber(chunk: Uint8Array, from: i32, end: i32): i32 {
+    let st = this.numState;
+    let i = from;
+    while (i < end) {
+      const c: i32 = chunk[i];
+      const digit = c >= 0x30 && c <= 0x39;
+      if (st == N_INT || st == N_FRAC || st == N_EXP) {
+        if (digit) {
+          i++;
+          while (i < end) {
+            const d: i32 = chunk[i];
+            if (d < 0x30 || d > 0x39) break;
+            i++;
+          }
+          continue;
+        }
+        if (st != N_EXP && (c == 0x65 || c == 0x45)) st = N_E;
+        else if (st == N_INT && c == 0x2e) st = N_DOT;
+        else return this.numberEnd(i);
+      } else if (st == N_ZERO) {
+        if (c == 0x2e) st = N_DOT;
+        else if (c == 0x65 || c == 0x45) st = N_E;
+        else return this.numberEnd(i);
+      } else if (st == N_SIGN) {
+        if (!digit) return this.numberFail(i);
+        st = c == 0x30 ? N_ZERO : N_INT;
+      } else if (st == N_DOT) {
+        if (!digit) return this.numberFail(i);
+        st = N_FRAC;
+      } else if (st == N_E) {
+        if (c == 0x2b || c == 0x2d) st = N_ESIGN;
+        else if (digit) st = N_EXP;
+        else return this.numberFail(i);
+      } else {
+        // N_ESIGN
+        if (!digit) return this.numberFail(i);
+        st = N_EXP;
+      }
+      i++;
+    }
+    this.numState = st;
+    this.state = ST_NUMBER;
+    return i;
+  }
+
+  private numberFail(at: i32): i32 {
+    this.fail(JSON_MALFORMED, at);
+    return -1;
+  }
+
+  private numberEnd(at: i32): i32 {
+    this.scalarEnd(at);
+    this.state = this.afterValue();
+    return at;
+  }
+
+  // ---- errors ----
+
+  private fail(status: i32, at: i32): i32 {
+    this.status = status;
+    this.errorOffset = this.consumed + (at - this.chunkStart);
+    this.abortAll();
+    return status;
+  }
+
+  private abortAll(): void {
+    const targets = this.targets;
+    for (let i = 0; i < targets.length; i++) targets[i].abort();
+  }
+}
+
+function makeStringStops(): Uint8Array {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 0x20; c++) t[c] = 1;
+  t[0x22] = 1;
+  t[0x5c] = 1;
+  return t;
+}
+
+const ESC_UNICODE: i32 = -2;
+
+// The byte a one-character escape stands for; ESC_UNICODE for \u, -1 for an invalid escape.
+function escapedByte(c: i32): i32 {
+  if (c == 0x22 || c == 0x5c || c == 0x2f) return c;
+  if (c == 0x6e) return 0x0a;
+  if (c == 0x74) return 0x09;
+  if (c == 0x72) return 0x0d;
+  if (c == 0x62) return 0x08;
+  if (c == 0x66) return 0x0c;
+  if (c == 0x75) return ESC_UNICODE;
+  return -1;
+}
+
+function asciiBytes(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = <u8>s.charCodeAt(i);
+  return b;
+}
