@@ -195,16 +195,35 @@ describe.each(builds)("SSE framer on the $name build", (build) => {
       expect(t.summary.peak).toBe(0);
     });
 
-    it("copies an event that crosses a chunk or joins lines, and returns the block at once", () => {
+    it("copies an event that crosses a chunk or joins lines, keeping one small block for reuse", () => {
       const input = "data: abc\n\ndata: a\ndata: b\n\ndata: x\n\n";
       const t = parseTrace(trace(build, input, { splits: splitsOf(8) }));
       expect(t.events).toEqual([eventLine("", "abc"), eventLine("", "a\nb"), eventLine("", "x")]);
       expect(t.carried).toEqual([true, true, false]);
-      expect(t.summary.held).toBe(0); // the last chunk ended on an event boundary
+      expect([t.summary.held, t.summary.peak]).toEqual([1, 64]); // one 64-byte block served both
+    });
+
+    it("returns a block larger than 1 KiB as soon as its event ends", () => {
+      const input = `data: ${"w".repeat(1500)}\n\ndata: x\n\n`;
+      const t = parseTrace(trace(build, input, { max: 4096, splits: splitsOf(100, 1508) }));
+      expect(t.carried).toEqual([true, false]);
+      expect(t.summary.held).toBe(0);
+      expect(t.summary.peak).toBeGreaterThanOrEqual(2048); // it did hold a 2 KiB block
     });
 
     it("holds one block while an event is open at a chunk end", () => {
       expect(summary(build, "data: a\n\ndata: b", { splits: splitsOf(12) }).held).toBe(1);
+    });
+
+    it("never reads past the end of a range, even when the line end lies just beyond it", () => {
+      // As ranges of one array the first piece is searched with indexOf, which would find the
+      // line end in the bytes that belong to the next feed.
+      for (const eol of ["\n", "\r\n", "\r"]) {
+        const input = `data: abcdef${eol}${eol}`;
+        expect(events(build, input, { splits: splitsOf(8), copy: false })).toEqual([eventLine("", "abcdef")]);
+        const named = `event: ${"n".repeat(20)}${eol}${input}`;
+        expect(events(build, named, { splits: splitsOf(20), copy: false })).toEqual([eventLine("n".repeat(20), "abcdef")]);
+      }
     });
 
     it("gives identical traces whether chunks are separate arrays or ranges of one", () => {

@@ -1,6 +1,7 @@
 import { NO_BLOCK } from "../arena/arena";
 import { ArenaBuffer } from "../arena/arena-buffer";
 import { ArenaLease } from "../arena/arena-lease";
+import { LineEndFinder } from "./line-end-finder";
 import { SseEvent } from "./sse-event";
 import { SseSink } from "./sse-sink";
 
@@ -13,12 +14,16 @@ import { SseSink } from "./sse-sink";
 //
 // Zero copy: an event made of one `data` line that lies inside the chunk being fed is handed on
 // as a view of that chunk. Only an event that crosses a chunk boundary, or joins several data
-// lines, is copied into an arena buffer, which goes back to the arena when the event ends.
+// lines, is copied into an arena buffer. The buffer is emptied when the event ends; its block goes
+// back to the arena then unless it is small (reused by the next event), and always when the stream
+// ends.
 
 /** Default cap on one event's joined data (configuration `max_event_bytes`). */
 export const DEFAULT_MAX_EVENT_BYTES: i32 = 256 * 1024;
 /** Event names longer than this are cut (and flagged on the event); real names are short. */
 export const MAX_EVENT_NAME_BYTES: i32 = 128;
+// Carried-data blocks up to this size stay with the framer between events (see clearEvent).
+const KEEP_BLOCK_BYTES: i32 = 1024;
 // Far above any sane configuration; keeps `dataLen + n` arithmetic clear of i32 overflow in wasm.
 const LIMIT_CEILING: i32 = 1 << 30;
 
@@ -69,6 +74,7 @@ export class SseFramer {
   private readonly event: SseEvent;
   private readonly nameBytes: Uint8Array;
   private readonly bom: Uint8Array;
+  private readonly lineEnds: LineEndFinder = new LineEndFinder();
 
   private bomSeen: i32 = 0;
   private bomDone: bool = false;
@@ -135,12 +141,14 @@ export class SseFramer {
       this.emptyValue(this.fieldKind, this.bom, 0);
     }
     this.dispatch(this.bom);
+    this.dropBlock();
     this.restart();
   }
 
   /** The stream was cut short: the unfinished event is dropped. Then as after finish(). */
   abort(): void {
     this.clearEvent();
+    this.dropBlock();
     this.restart();
   }
 
@@ -184,6 +192,8 @@ export class SseFramer {
 
   private scan(buf: Uint8Array, start: i32, end: i32): void {
     let i = start;
+    const lineEnds = this.lineEnds;
+    lineEnds.begin(buf, start, end);
     if (this.pendingCr && i < end) {
       // The previous chunk ended in CR: an LF here belongs to the same line end.
       this.pendingCr = false;
@@ -192,7 +202,7 @@ export class SseFramer {
     while (i < end) {
       const state = this.lineState;
       if (state == LS_DATA) {
-        const j = findLineEnd(buf, i, end);
+        const j = lineEnds.find(i);
         this.dataBytes(buf, i, j);
         if (j >= end) break;
         i = this.skipLineEnd(buf, j, end);
@@ -249,18 +259,19 @@ export class SseFramer {
           this.lineState = LS_SKIP;
         }
       } else if (state == LS_NAME) {
-        const j = findLineEnd(buf, i, end);
+        const j = lineEnds.find(i);
         this.appendName(buf, i, j);
         if (j >= end) break;
         i = this.skipLineEnd(buf, j, end);
         this.lineState = LS_START;
       } else {
-        const j = findLineEnd(buf, i, end);
+        const j = lineEnds.find(i);
         if (j >= end) break;
         i = this.skipLineEnd(buf, j, end);
         this.lineState = LS_START;
       }
     }
+    lineEnds.done();
     // The chunk is the caller's and is gone after feed returns: a view must become a copy.
     if (this.mode == M_VIEW) this.carry(buf);
   }
@@ -388,7 +399,17 @@ export class SseFramer {
     this.dataLen = 0;
     this.nameLen = 0;
     this.nameTruncated = false;
-    // Returned at once, so an idle stream holds no arena memory between events.
+    // A small block is kept for the next carried event (one crosses nearly every chunk boundary,
+    // and alloc + free per chunk shows in profiles); a larger one goes back to the arena at once.
+    // Either way finish, abort and release return it.
+    const offset = this.buffer.offset;
+    if (offset != NO_BLOCK) {
+      if (this.lease.arena.blockBytes(offset) <= KEEP_BLOCK_BYTES) this.buffer.clear();
+      else this.buffer.release();
+    }
+  }
+
+  private dropBlock(): void {
     if (this.buffer.offset != NO_BLOCK) this.buffer.release();
   }
 
@@ -401,18 +422,6 @@ export class SseFramer {
     this.fieldMatch = 0;
     this.fieldKind = FIELD_OTHER;
   }
-}
-
-/** Index of the first CR or LF in buf[i, end), or end. The hot loop of the framer. */
-function findLineEnd(buf: Uint8Array, start: i32, end: i32): i32 {
-  let i = start;
-  while (i < end) {
-    const c: i32 = buf[i];
-    // One comparison for the common byte: both line ends are below 14.
-    if (c <= CR && (c == LF || c == CR)) return i;
-    i++;
-  }
-  return end;
 }
 
 // Narrows the candidate field names after byte c at position pos of the name.
