@@ -6,6 +6,7 @@ const code = await compileWithWasmGlue([
   "--outFile", "build/probe.wasm",
   "--bindings", "esm",
   "--runtime", "incremental",
+  "--enable", "simd",
   "-O3",
   "--noAssert",
 ]);

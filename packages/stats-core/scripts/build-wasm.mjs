@@ -4,7 +4,7 @@
 import { compileWithWasmGlue } from "./asc-build.mjs";
 
 const entry = "src/glue/wasm/test-entry.ts";
-const common = [entry, "--bindings", "esm", "--runtime", "incremental"];
+const common = [entry, "--bindings", "esm", "--runtime", "incremental", "--enable", "simd"];
 const targets = [
   ["build/core-test.wasm", "-O1", "--debug"],
   ["build/core-bench.wasm", "-O3", "--noAssert"],

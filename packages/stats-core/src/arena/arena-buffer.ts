@@ -1,3 +1,4 @@
+import { copyBytes } from "../glue/target";
 import { NO_BLOCK } from "./arena";
 import { ArenaLease } from "./arena-lease";
 
@@ -34,7 +35,7 @@ export class ArenaBuffer {
     const kept = this.reserve(n);
     if (kept < n) this.truncated += n - kept;
     if (kept > 0) {
-      this.lease.arena.bytes.set(src.subarray(start, start + kept), this.offset + this.length);
+      copyBytes(this.lease.arena.bytes, this.offset + this.length, src, start, start + kept);
       this.length += kept;
     }
     return kept;

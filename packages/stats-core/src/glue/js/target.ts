@@ -4,3 +4,19 @@
 export function copyBytes(dst: Uint8Array, dstOffset: i32, src: Uint8Array, start: i32, end: i32): void {
   dst.set(src.subarray(start, end), dstOffset);
 }
+
+/**
+ * Index of the first `byte` in buf[from, to), or `to`. V8's TypedArray#indexOf is a memchr, far
+ * faster than an indexed loop, but it searches to the end of the whole array: it is used only
+ * when the bytes past `to` are not many more than the range itself (always so for a whole chunk),
+ * which keeps a search O(range) when callers look at small ranges of a huge array.
+ */
+export function findByte(buf: Uint8Array, byte: i32, from: i32, to: i32): i32 {
+  if (from >= to) return to;
+  if (buf.length - to <= ((to - from) << 2) + 64) {
+    const at = buf.indexOf(byte, from);
+    return at < 0 || at > to ? to : at;
+  }
+  for (let i = from; i < to; i++) if (buf[i] == byte) return i;
+  return to;
+}
