@@ -1,8 +1,8 @@
 // Compiles an AssemblyScript entry that imports stats-core's portable sources, serving the wasm
 // glue (src/glue/wasm/target.ts) wherever the sources import src/glue/target.ts. Used for
 // stats-core's own test and bench modules and by its consumers (plugin.wasm, apps/bench): their
-// AssemblyScript entries `import … from "@aistats/stats-core"`, which asc resolves through the
-// package's "ascMain" field to the portable sources.
+// AssemblyScript entries `import … from "@aistats/stats-core"`, which asc resolves to the
+// package's root index.ts and from there to the portable sources.
 //
 //   node scripts/asc-build.mjs <entry.ts> <out.wasm> [asc options…]
 import asc from "assemblyscript/asc";
