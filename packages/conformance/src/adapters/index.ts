@@ -18,6 +18,16 @@ export const ADAPTERS: Readonly<Record<string, AdapterEntry>> = {
     load: () => import("./fixture.js"),
     inAll: false,
   },
+  core: {
+    description: "the stats-core engine, JavaScript build (portable sources run by tsx)",
+    load: () => import("./core.js"),
+    inAll: true,
+  },
+  "core-wasm": {
+    description: "the stats-core engine, wasm build (build/core-test.wasm; run pnpm --filter @aistats/stats-core build first)",
+    load: () => import("./core-wasm.js"),
+    inAll: true,
+  },
 };
 
 export class UnknownAdapterError extends Error {

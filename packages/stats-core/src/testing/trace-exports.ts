@@ -7,3 +7,4 @@ export { jsonMatchDocsTrace, jsonMatchTrace } from "./json-match-trace";
 export { configSelectTrace, configTrace } from "./config-trace";
 export { jsonValueTrace } from "./config-json-trace";
 export { glueTrace } from "./glue-trace";
+export { engineCaseTrace } from "./engine-case-trace";

@@ -1,0 +1,58 @@
+import { Arena } from "../arena/arena";
+import { ConfigResult } from "../config/config-result";
+import { PluginConfig } from "../config/plugin-config";
+import { DropCounters } from "../record/drop-counters";
+import { CompiledConfig } from "./compiled-config";
+import { Exchange } from "./exchange";
+
+// The engine of one VM / process / isolate: the fixed arena every exchange leases from, the
+// configuration(s) compiled once, a pool of reusable exchanges per configuration, and the drop
+// counters. Hosts: `const ex = engine.begin(route, authority, cluster)` → drive ex → `engine.end(ex)`.
+export class Engine {
+  readonly arena: Arena;
+  readonly drops: DropCounters = new DropCounters();
+  readonly result: ConfigResult;
+  private readonly compiled: Array<CompiledConfig> = new Array<CompiledConfig>(0);
+  private readonly pool: Array<Exchange> = new Array<Exchange>(0);
+
+  /** `result` must be ok (a rejected configuration has nothing to run). */
+  constructor(result: ConfigResult) {
+    this.result = result;
+    this.arena = new Arena(result.arenaBytes);
+  }
+
+  /**
+   * An exchange for a request on `routeName` / `authority` / `clusterName` (Higress `_rules_`
+   * matching), ready for its request headers. When no configuration applies the exchange is
+   * already skipped (records.skipped) and ignores every call.
+   */
+  begin(routeName: string, authority: string, clusterName: string): Exchange {
+    const config = this.result.ok ? this.result.select(routeName, authority, clusterName) : null;
+    let compiled: CompiledConfig | null = null;
+    if (config != null) compiled = this.compiledFor(config);
+    for (let i = 0; i < this.pool.length; i++) {
+      const ex = this.pool[i];
+      if (ex.compiled == compiled) {
+        this.pool.splice(i, 1);
+        ex.prepare(routeName, clusterName);
+        return ex;
+      }
+    }
+    const ex = new Exchange(this, compiled);
+    ex.prepare(routeName, clusterName);
+    return ex;
+  }
+
+  /** Returns a finished exchange for reuse (its arena blocks are already back). */
+  end(ex: Exchange): void {
+    ex.release();
+    if (this.pool.length < 64) this.pool.push(ex);
+  }
+
+  private compiledFor(config: PluginConfig): CompiledConfig {
+    for (let i = 0; i < this.compiled.length; i++) if (this.compiled[i].config == config) return this.compiled[i];
+    const c = new CompiledConfig(config);
+    this.compiled.push(c);
+    return c;
+  }
+}

@@ -1,0 +1,712 @@
+import { ArenaLease } from "../arena/arena-lease";
+import { AttributeConfig } from "../config/attribute-config";
+import { RULE_APPEND, RULE_FIRST, RULE_REPLACE } from "../config/attribute-sources";
+import {
+  BUILTIN_CACHED_TOKENS,
+  BUILTIN_INPUT_TOKEN_DETAILS,
+  BUILTIN_OUTPUT_TOKEN_DETAILS,
+  BUILTIN_REASONING_TOKENS,
+  BUILTIN_TOOL_CALLS,
+} from "../config/builtin-attributes";
+import { PlannedAttribute, SourcePlan } from "../config/extraction-plan";
+import { JSON_VALUE_MAX_DEPTH, JsonValueParser } from "../config/json-value-parser";
+import { JV_ARRAY, JV_STRING, JsonValue } from "../config/json-value";
+import { PluginConfig } from "../config/plugin-config";
+import { JSON_OK, KIND_ARRAY, KIND_NUMBER, KIND_OBJECT, KIND_STRING } from "../json/json-kinds";
+import { JsonMatcher } from "../json/json-matcher";
+import { JsonPathSet } from "../json/json-path-set";
+import { sliceBytes, utf8Encode } from "../json/json-utf8";
+import { DROP_ARENA_FULL, DROP_MALFORMED_JSON, DROP_OVERSIZED_EVENT, DROP_TOO_MANY_TOOL_CALLS } from "../record/drop-counters";
+import { ExchangeRecords } from "../record/exchange-records";
+import { JsonElementSink } from "../sse/json-element-sink";
+import { JsonArrayFramer } from "../sse/json-array-framer";
+import { SseEvent } from "../sse/sse-event";
+import { SseFramer } from "../sse/sse-framer";
+import { SseSink } from "../sse/sse-sink";
+import { CompiledConfig } from "./compiled-config";
+import { Engine } from "./engine";
+import { appendJsonString, appendJsonStringOf } from "./json-bytes";
+import { LogBuilder } from "./log-builder";
+import { PathCaptures } from "./path-captures";
+import { RequestFields, ResponseFields } from "./response-fields";
+import { ToolCalls } from "./tool-calls";
+import { UsageState } from "./usage-state";
+import { ValueBuffer } from "./value-buffer";
+
+// One HTTP exchange, driven by a host through its phases; reused for many exchanges (Engine.end
+// returns it to a pool). It only reads the bytes it is given, never keeps a body: JSON documents
+// are scanned by the streaming matcher for the configured and built-in paths, SSE events and
+// JSON-array elements are framed incrementally, and everything kept lives in the arena under
+// this exchange's lease, returned at the end. Records are in `records` after every call.
+
+export const MODE_NONE: i32 = 0;
+export const MODE_JSON: i32 = 1;
+export const MODE_SSE: i32 = 2;
+export const MODE_ARRAY: i32 = 3;
+/** A non-SSE body whose first byte has not been seen yet (an array means a JSON-array stream). */
+export const MODE_UNDECIDED: i32 = 4;
+
+const ENGINE_FIELD_LIMIT: i32 = 65536;
+const MATCH_DEPTH: i32 = 256;
+
+// The framers' sinks forward to the exchange (set once the exchange is built).
+class EventSink extends SseSink {
+  ex: Exchange | null = null;
+  onEvent(event: SseEvent): void {
+    const ex = this.ex;
+    if (event.done || ex == null) return;
+    ex.streamDocument(event.data, event.dataStart, event.dataEnd);
+  }
+}
+
+class ElementSink extends JsonElementSink {
+  ex: Exchange | null = null;
+  onElement(bytes: Uint8Array, start: i32, end: i32, _carried: bool): void {
+    const ex = this.ex;
+    if (ex != null) ex.streamDocument(bytes, start, end);
+  }
+}
+
+export class Exchange {
+  readonly engine: Engine;
+  readonly compiled: CompiledConfig | null;
+  readonly records: ExchangeRecords = new ExchangeRecords();
+  readonly lease: ArenaLease;
+  readonly usage: UsageState;
+  readonly toolCalls: ToolCalls;
+
+  // Per-exchange state.
+  routeName: string = "-";
+  clusterName: string = "-";
+  private skipped: bool = false;
+  private finished: bool = false;
+  private requestStarted: bool = false;
+  private requestEnded: bool = false;
+  private responseSeen: bool = false;
+  private responseEnabled: bool = false;
+  mode: i32 = MODE_NONE;
+  startMs: f64 = 0;
+  firstBodyMs: f64 = -1;
+  endMs: f64 = -1;
+  private requestBytes: i32 = 0;
+  private responseBytes: i32 = 0;
+  private earlyLogged: bool = false;
+  private malformed: i32 = 0;
+  requestModel: string = "";
+  pathModel: string = "";
+  chatRound: f64 = -1;
+  sessionId: string = "";
+  consumer: string = "none";
+  private readonly reqNames: Array<string> = new Array<string>(0);
+  private readonly reqValues: Array<string> = new Array<string>(0);
+  private readonly respNames: Array<string> = new Array<string>(0);
+  private readonly respValues: Array<string> = new Array<string>(0);
+
+  // Built once per exchange object (sized by configuration).
+  readonly slots: Array<ValueBuffer> = new Array<ValueBuffer>(0);
+  readonly slotOrder: Int32Array;
+  private slotClock: i32 = 0;
+  private readonly reqCaptures: PathCaptures;
+  private readonly respCaptures: PathCaptures;
+  private readonly streamCaptures: PathCaptures;
+  private readonly reqMatcher: JsonMatcher;
+  private readonly respMatcher: JsonMatcher;
+  private readonly streamMatcher: JsonMatcher;
+  private readonly sse: SseFramer;
+  private readonly array: JsonArrayFramer;
+  private readonly parser: JsonValueParser = new JsonValueParser(JSON_VALUE_MAX_DEPTH);
+  private readonly wantsToolCalls: bool;
+  private readonly log: LogBuilder = new LogBuilder();
+
+  constructor(engine: Engine, compiled: CompiledConfig | null) {
+    const lease = new ArenaLease(engine.arena);
+    const config = compiled == null ? new PluginConfig() : compiled.config;
+    const limit = config.valueLengthLimit;
+    const reqSet = compiled == null ? new JsonPathSet() : compiled.requestPaths;
+    const respSet = compiled == null ? new JsonPathSet() : compiled.responsePaths;
+    const streamSet = compiled == null ? new JsonPathSet() : compiled.streamPaths;
+    const reqCaptures = new PathCaptures(lease, captureLimits(reqSet, compiled == null ? 0 : compiled.requestFields.firstId, limit));
+    const respCaptures = new PathCaptures(lease, captureLimits(respSet, compiled == null ? 0 : compiled.responseFields.firstId, limit));
+    const streamCaptures = new PathCaptures(lease, captureLimits(streamSet, compiled == null ? 0 : compiled.streamFields.firstId, limit));
+    let wantsToolCalls = false;
+    for (let i = 0; i < config.attributes.length; i++) if (config.attributes[i].builtin == BUILTIN_TOOL_CALLS) wantsToolCalls = true;
+    const eventSink = new EventSink();
+    const elementSink = new ElementSink();
+    this.engine = engine;
+    this.compiled = compiled;
+    this.lease = lease;
+    this.usage = new UsageState(lease);
+    this.toolCalls = new ToolCalls(lease, limit);
+    this.slotOrder = new Int32Array(config.attributes.length);
+    this.reqCaptures = reqCaptures;
+    this.respCaptures = respCaptures;
+    this.streamCaptures = streamCaptures;
+    // Held values (undecided selections such as a @reverse candidate) are bounded by the arena
+    // only: cutting them at the limit would lose the tail that value_length_limit keeps.
+    this.reqMatcher = new JsonMatcher(reqSet, lease, reqCaptures, MATCH_DEPTH);
+    this.respMatcher = new JsonMatcher(respSet, lease, respCaptures, MATCH_DEPTH);
+    this.streamMatcher = new JsonMatcher(streamSet, lease, streamCaptures, MATCH_DEPTH);
+    this.sse = new SseFramer(lease, config.maxEventBytes, eventSink);
+    this.array = new JsonArrayFramer(lease, config.maxEventBytes, elementSink);
+    this.wantsToolCalls = wantsToolCalls;
+    for (let i = 0; i < config.attributes.length; i++) this.slots.push(new ValueBuffer(lease, limit));
+    eventSink.ex = this;
+    elementSink.ex = this;
+  }
+
+  get config(): PluginConfig | null {
+    const c = this.compiled;
+    return c == null ? null : c.config;
+  }
+
+  // ---- Host API -------------------------------------------------------------------------------
+
+  /** Called by Engine.begin: a fresh exchange on this route / cluster ("" → "-" as Higress). */
+  prepare(routeName: string, clusterName: string): void {
+    this.routeName = metricRoute(routeName);
+    this.clusterName = clusterName.length > 0 ? clusterName : "-";
+    this.records.reset();
+    this.skipped = this.compiled == null;
+    this.records.skipped = this.skipped;
+    this.finished = false;
+    this.requestStarted = false;
+    this.requestEnded = false;
+    this.responseSeen = false;
+    this.responseEnabled = false;
+    this.mode = MODE_NONE;
+    this.startMs = 0;
+    this.firstBodyMs = -1;
+    this.endMs = -1;
+    this.requestBytes = 0;
+    this.responseBytes = 0;
+    this.earlyLogged = false;
+    this.malformed = 0;
+    this.requestModel = "";
+    this.pathModel = "";
+    this.chatRound = -1;
+    this.sessionId = "";
+    this.consumer = "none";
+    this.reqNames.length = 0;
+    this.reqValues.length = 0;
+    this.respNames.length = 0;
+    this.respValues.length = 0;
+    this.slotClock = 0;
+    for (let i = 0; i < this.slots.length; i++) {
+      this.slots[i].kind = 0;
+      this.slots[i].total = 0;
+      this.slotOrder[i] = 0;
+    }
+    this.usage.reset();
+    this.toolCalls.reset();
+    this.reqMatcher.reset();
+    this.respMatcher.reset();
+    this.streamMatcher.reset();
+    this.reqCaptures.clear();
+    this.respCaptures.clear();
+    this.sse.reset();
+    this.array.reset();
+  }
+
+  /** One request header (pseudo-headers `:path`, `:method` included); names are matched case-insensitively. */
+  addRequestHeader(name: string, value: string): void {
+    if (this.skipped || this.requestStarted) return;
+    this.reqNames.push(lower(name));
+    this.reqValues.push(value);
+  }
+
+  /** The request headers are complete; the exchange starts at `nowMs`. Returns false when it is skipped. */
+  requestHeaders(nowMs: f64): bool {
+    if (this.skipped || this.requestStarted) return !this.skipped;
+    const config = this.config;
+    if (config == null) return false;
+    this.requestStarted = true;
+    this.startMs = nowMs;
+    const path = header(this.reqNames, this.reqValues, ":path");
+    if (!config.isPathEnabled(path)) {
+      this.skipped = true;
+      this.records.skipped = true;
+      return false;
+    }
+    this.pathModel = geminiPathModel(path);
+    const consumer = header(this.reqNames, this.reqValues, "x-mse-consumer");
+    if (consumer.length > 0) this.consumer = consumer;
+    for (let i = 0; i < config.sessionHeaders.length; i++) {
+      const v = header(this.reqNames, this.reqValues, config.sessionHeaders[i]);
+      if (v.length > 0) {
+        this.sessionId = v;
+        break;
+      }
+    }
+    this.applyFixed(config.plan.fixedValue);
+    this.applyHeaders(config.plan.requestHeader, this.reqNames, this.reqValues);
+    return true;
+  }
+
+  /** A piece of the request body: chunk[start, end). */
+  requestBody(chunk: Uint8Array, start: i32, end: i32, _nowMs: f64): void {
+    if (this.skipped || !this.requestStarted || this.requestEnded) return;
+    this.requestBytes += end - start;
+    this.reqMatcher.feed(chunk, start, end);
+  }
+
+  /** The request body is complete. */
+  requestEnd(_nowMs: f64): void {
+    if (this.skipped || !this.requestStarted || this.requestEnded) return;
+    this.requestEnded = true;
+    const compiled = this.compiled;
+    if (compiled == null) return;
+    const status = this.reqMatcher.finish();
+    if (status != JSON_OK && this.requestBytes > 0) this.malformed++;
+    const c = this.reqCaptures;
+    const f = compiled.requestFields;
+    this.requestModel = c.text(f.model);
+    this.chatRound = chatRoundOf(this, c, f);
+    this.applyBody(compiled.config.plan.requestBody, c);
+    this.reqMatcher.reset();
+  }
+
+  /** One response header (`:status`, `content-type`, …). */
+  addResponseHeader(name: string, value: string): void {
+    if (this.skipped || this.responseSeen) return;
+    this.respNames.push(lower(name));
+    this.respValues.push(value);
+  }
+
+  /** The response headers are complete. */
+  responseHeaders(nowMs: f64): void {
+    if (this.skipped || this.responseSeen || this.finished) return;
+    const config = this.config;
+    if (config == null) return;
+    if (!this.requestStarted) this.requestHeaders(nowMs);
+    if (this.skipped) return;
+    if (!this.requestEnded) this.requestEnd(nowMs);
+    this.responseSeen = true;
+    const contentType = header(this.respNames, this.respValues, "content-type");
+    this.responseEnabled = config.isContentTypeEnabled(contentType);
+    if (!this.responseEnabled) return;
+    this.mode = contentType.indexOf("text/event-stream") >= 0 ? MODE_SSE : MODE_UNDECIDED;
+    this.applyHeaders(config.plan.responseHeader, this.respNames, this.respValues);
+  }
+
+  /** A piece of the response body: chunk[start, end). */
+  responseBody(chunk: Uint8Array, start: i32, end: i32, nowMs: f64): void {
+    if (this.skipped || !this.responseEnabled || this.finished || end <= start) return;
+    if (this.firstBodyMs < 0) this.firstBodyMs = nowMs;
+    this.responseBytes += end - start;
+    let from = start;
+    if (this.mode == MODE_UNDECIDED) {
+      while (from < end && isSpace(<i32>chunk[from])) from++;
+      if (from == end) return;
+      this.mode = chunk[from] == 0x5b ? MODE_ARRAY : MODE_JSON;
+    }
+    if (this.mode == MODE_SSE) this.sse.feed(chunk, from, end);
+    else if (this.mode == MODE_ARRAY) this.array.feed(chunk, from, end);
+    else this.respMatcher.feed(chunk, from, end);
+  }
+
+  /** The response is complete: the final record is written. */
+  responseEnd(nowMs: f64): void {
+    if (this.skipped || this.finished) return;
+    if (this.responseEnabled) {
+      // An event without its terminating blank line is dropped, as Higress drops it (its framer
+      // only dispatches complete events): abort(), not the framer's lenient finish().
+      if (this.mode == MODE_SSE) this.sse.abort();
+      else if (this.mode == MODE_ARRAY) this.array.finish();
+      else if (this.mode == MODE_JSON) this.finishJsonBody();
+    }
+    this.finish(nowMs);
+  }
+
+  /** The exchange was cut short (client gone, upstream reset): what was seen is recorded, finally. */
+  abort(nowMs: f64): void {
+    if (this.skipped || this.finished) return;
+    if (this.responseEnabled) {
+      if (this.mode == MODE_SSE) this.sse.abort();
+      else if (this.mode == MODE_ARRAY) this.array.abort();
+    }
+    this.finish(nowMs);
+  }
+
+  /** Returns every arena block (Engine.end calls this). */
+  release(): void {
+    this.sse.release();
+    this.array.release();
+    this.reqMatcher.reset();
+    this.respMatcher.reset();
+    this.streamMatcher.reset();
+    this.reqCaptures.release();
+    this.respCaptures.release();
+    this.streamCaptures.release();
+    for (let i = 0; i < this.slots.length; i++) this.slots[i].release();
+    this.usage.release();
+    this.toolCalls.release();
+    this.lease.releaseAll();
+  }
+
+  // ---- Internals ------------------------------------------------------------------------------
+
+  /** One streamed document (an SSE event's data or a JSON-array element). */
+  streamDocument(bytes: Uint8Array, start: i32, end: i32): void {
+    const compiled = this.compiled;
+    if (compiled == null) return;
+    const m = this.streamMatcher;
+    const c = this.streamCaptures;
+    m.reset();
+    c.clear();
+    m.feed(bytes, start, end);
+    if (m.finish() != JSON_OK) {
+      this.malformed++;
+      return;
+    }
+    const f = compiled.streamFields;
+    const hadUsage = this.usage.known;
+    this.usage.read(c, f);
+    if (this.wantsToolCalls) this.readToolDeltas(c, f);
+    this.applyStream(compiled.config.plan.streamingBody, c);
+    if (!hadUsage && this.usage.known && !this.earlyLogged && this.mode == MODE_SSE) {
+      this.earlyLogged = true;
+      this.writeRecord(false, this.firstBodyMs);
+    }
+  }
+
+  private finishJsonBody(): void {
+    const compiled = this.compiled;
+    if (compiled == null) return;
+    const status = this.respMatcher.finish();
+    if (status != JSON_OK && this.responseBytes > 0) this.malformed++;
+    const c = this.respCaptures;
+    const f = compiled.responseFields;
+    this.usage.read(c, f);
+    if (this.wantsToolCalls && c.has(f.toolUseBlocks)) {
+      const arr = this.parseCapture(c.values[f.toolUseBlocks]);
+      if (arr != null && arr.kind == JV_ARRAY) {
+        const text = this.parsedBytes;
+        for (let i = 0; i < arr.items.length; i++) this.toolCalls.addAnthropicBlock(arr.items[i], text);
+      }
+    }
+    this.applyBody(compiled.config.plan.responseBody, c);
+  }
+
+  private parsedBytes: Uint8Array = new Uint8Array(0);
+
+  // Parses a captured (whole) value with the small tree parser; null when it is cut or not JSON.
+  private parseCapture(v: ValueBuffer): JsonValue | null {
+    if (!v.whole) return null;
+    const p = v.pieces();
+    if (p.count != 1) return null;
+    this.parsedBytes = sliceBytes(p.bytes, p.starts[0], p.ends[0]);
+    return this.parser.parse(this.parsedBytes);
+  }
+
+  private readToolDeltas(c: PathCaptures, f: ResponseFields): void {
+    if (c.has(f.openaiToolDeltas)) {
+      const d = this.parseCapture(c.values[f.openaiToolDeltas]);
+      if (d != null) this.toolCalls.addOpenAiDeltas(d);
+    }
+    if (!c.isNumber(f.blockIndex)) return;
+    const type = c.text(f.type);
+    const index = <i32>c.number(f.blockIndex);
+    if (type == "content_block_start" && c.has(f.contentBlock)) {
+      const block = this.parseCapture(c.values[f.contentBlock]);
+      if (block != null) this.toolCalls.startAnthropicBlock(index, block);
+    } else if (type == "content_block_delta" && c.text(f.deltaType) == "input_json_delta" && c.values[f.partialJson].kind == KIND_STRING) {
+      this.toolCalls.appendAnthropicFragment(index, c.values[f.partialJson]);
+    }
+  }
+
+  private slotIndex(a: AttributeConfig): i32 {
+    const config = this.config;
+    if (config == null) return -1;
+    for (let i = 0; i < config.attributes.length; i++) if (config.attributes[i] == a) return i;
+    return -1;
+  }
+
+  private touch(slot: i32): void {
+    this.slotClock++;
+    this.slotOrder[slot] = this.slotClock;
+  }
+
+  private setText(slot: i32, s: string): void {
+    const v = this.slots[slot];
+    v.start(KIND_STRING);
+    const b = utf8Encode(s);
+    v.append(b, 0, b.length);
+    this.touch(slot);
+  }
+
+  private applyFixed(plan: SourcePlan): void {
+    for (let i = 0; i < plan.attributes.length; i++) {
+      const a = plan.attributes[i].attribute;
+      const slot = this.slotIndex(a);
+      if (slot >= 0 && a.value.length > 0) this.setText(slot, a.value);
+    }
+  }
+
+  private applyHeaders(plan: SourcePlan, names: Array<string>, values: Array<string>): void {
+    for (let i = 0; i < plan.attributes.length; i++) {
+      const pa = plan.attributes[i];
+      const slot = this.slotIndex(pa.attribute);
+      const v = header(names, values, pa.headerName);
+      if (slot >= 0 && v.length > 0) this.setText(slot, v);
+    }
+  }
+
+  // JSON bodies: the first path of each attribute with a non-empty value wins.
+  private applyBody(plan: SourcePlan, c: PathCaptures): void {
+    for (let i = 0; i < plan.attributes.length; i++) {
+      const pa = plan.attributes[i];
+      const slot = this.slotIndex(pa.attribute);
+      if (slot < 0) continue;
+      const id = firstPresent(pa, c);
+      if (id >= 0) {
+        this.slots[slot].copyFrom(c.values[pa.paths[id].id]);
+        this.touch(slot);
+      } else if (pa.attribute.builtin == BUILTIN_TOOL_CALLS && this.toolCalls.count > 0) {
+        this.writeToolCalls(slot);
+      }
+    }
+  }
+
+  // One streamed event: each attribute's first path with a value, combined by its rule.
+  private applyStream(plan: SourcePlan, c: PathCaptures): void {
+    for (let i = 0; i < plan.attributes.length; i++) {
+      const pa = plan.attributes[i];
+      const slot = this.slotIndex(pa.attribute);
+      if (slot < 0) continue;
+      const k = firstPresent(pa, c);
+      if (k < 0) continue;
+      const value = c.values[pa.paths[k].id];
+      const rule = pa.paths[k].rule;
+      const s = this.slots[slot];
+      if (rule == RULE_FIRST) {
+        if (s.kind == 0) {
+          s.copyFrom(value);
+          this.touch(slot);
+        }
+      } else if (rule == RULE_REPLACE) {
+        s.copyFrom(value);
+        this.touch(slot);
+      } else if (rule == RULE_APPEND) {
+        if (s.kind == 0) s.start(KIND_STRING);
+        s.appendValue(value);
+        this.touch(slot);
+      }
+    }
+  }
+
+  private writeToolCalls(slot: i32): void {
+    const t = this.toolCalls;
+    const out = this.slots[slot];
+    out.start(KIND_ARRAY);
+    out.appendAscii("[");
+    for (let i = 0; i < t.count; i++) {
+      if (i > 0) out.appendAscii(",");
+      out.appendAscii("{\"function\":{\"arguments\":");
+      appendJsonStringOf(out, t.args(i));
+      out.appendAscii(",\"name\":");
+      const name = utf8Encode(t.name(i));
+      appendJsonString(out, name, 0, name.length);
+      out.appendAscii("},\"id\":");
+      const id = utf8Encode(t.id(i));
+      appendJsonString(out, id, 0, id.length);
+      out.appendAscii(",\"type\":");
+      const type = utf8Encode(t.type(i));
+      appendJsonString(out, type, 0, type.length);
+      out.appendAscii("}");
+    }
+    out.appendAscii("]");
+    this.touch(slot);
+  }
+
+  // The values that come from usage or assembly, and defaults, just before a record is written.
+  private settleAttributes(): void {
+    const config = this.config;
+    if (config == null) return;
+    const u = this.usage;
+    for (let i = 0; i < config.attributes.length; i++) {
+      const a = config.attributes[i];
+      const s = this.slots[i];
+      if (s.kind != 0) continue;
+      const b = a.builtin;
+      if (b == BUILTIN_REASONING_TOKENS && u.reasoning >= 0) this.setNumber(i, u.reasoning);
+      else if (b == BUILTIN_CACHED_TOKENS && u.cached >= 0) this.setNumber(i, u.cached);
+      else if (b == BUILTIN_INPUT_TOKEN_DETAILS && u.inputDetails.kind != 0) this.copySlot(i, u.inputDetails);
+      else if (b == BUILTIN_OUTPUT_TOKEN_DETAILS && u.outputDetails.kind != 0) this.copySlot(i, u.outputDetails);
+      else if (b == BUILTIN_INPUT_TOKEN_DETAILS && u.anthropic && (u.cacheCreation >= 0 || u.cacheRead >= 0)) this.writeAnthropicDetails(i);
+      else if (b == BUILTIN_TOOL_CALLS && this.toolCalls.count > 0) this.writeToolCalls(i);
+    }
+  }
+
+  private setNumber(slot: i32, x: f64): void {
+    const v = this.slots[slot];
+    v.start(KIND_NUMBER);
+    v.appendAscii(numberAscii(x));
+    this.touch(slot);
+  }
+
+  private copySlot(slot: i32, from: ValueBuffer): void {
+    this.slots[slot].copyFrom(from);
+    this.touch(slot);
+  }
+
+  private writeAnthropicDetails(slot: i32): void {
+    const u = this.usage;
+    const v = this.slots[slot];
+    v.start(KIND_OBJECT);
+    v.appendAscii(anthropicDetailsText(u));
+    this.touch(slot);
+  }
+
+  /** Writes a record: the log, separate fields, span, and (final) the counters. */
+  private writeRecord(final: bool, nowMs: f64): void {
+    this.settleAttributes();
+    this.log.build(this, final, nowMs);
+  }
+
+  private finish(nowMs: f64): void {
+    this.finished = true;
+    this.endMs = nowMs;
+    const drops = this.engine.drops;
+    let truncated = this.malformed;
+    drops.add(DROP_MALFORMED_JSON, this.malformed);
+    drops.add(DROP_OVERSIZED_EVENT, this.sse.oversizedEvents + this.array.oversizedElements);
+    truncated += this.sse.oversizedEvents + this.array.oversizedElements;
+    const arenaFull = this.sse.arenaFullEvents + this.array.arenaFullElements + this.reqMatcher.stats.truncatedValues +
+      this.respMatcher.stats.truncatedValues + this.streamMatcher.stats.truncatedValues + this.lostValues();
+    drops.add(DROP_ARENA_FULL, arenaFull);
+    drops.add(DROP_TOO_MANY_TOOL_CALLS, this.toolCalls.dropped);
+    truncated += arenaFull + this.toolCalls.dropped;
+    this.records.truncated = truncated;
+    this.writeRecord(true, nowMs);
+  }
+
+  private lostValues(): i32 {
+    let n = 0;
+    for (let i = 0; i < this.slots.length; i++) if (this.slots[i].lost > 0) n++;
+    return n;
+  }
+
+  /** Whether the response was processed (headers seen, content type enabled). */
+  get responseProcessed(): bool {
+    return this.responseSeen && this.responseEnabled;
+  }
+
+  get isFinished(): bool {
+    return this.finished;
+  }
+
+  get isSkipped(): bool {
+    return this.skipped;
+  }
+
+  /** The log's model: the response's, else the request's, else the Gemini path's ("" when none). */
+  get model(): string {
+    if (this.usage.model.length > 0) return this.usage.model;
+    if (this.requestModel.length > 0) return this.requestModel;
+    return this.pathModel;
+  }
+}
+
+function captureLimits(set: JsonPathSet, firstEngineId: i32, limit: i32): Int32Array {
+  const out = new Int32Array(set.size);
+  for (let i = 0; i < set.size; i++) out[i] = i < firstEngineId ? limit : ENGINE_FIELD_LIMIT;
+  return out;
+}
+
+// Index in pa.paths of the first path with a non-empty value, or -1.
+function firstPresent(pa: PlannedAttribute, c: PathCaptures): i32 {
+  for (let k = 0; k < pa.paths.length; k++) if (c.has(pa.paths[k].id)) return k;
+  return -1;
+}
+
+/** chat_round: user messages (OpenAI, Anthropic), or Gemini contents whose role is user or absent. */
+function chatRoundOf(ex: Exchange, c: PathCaptures, f: RequestFields): f64 {
+  const parser = new JsonValueParser(8);
+  if (c.values[f.messageRoles].kind == KIND_ARRAY) {
+    const roles = parseWhole(parser, c.values[f.messageRoles]);
+    if (roles != null) return countRoles(roles, true);
+  }
+  if (c.isNumber(f.contentCount)) {
+    const total = c.number(f.contentCount);
+    const roles = c.values[f.contentRoles].kind == KIND_ARRAY ? parseWhole(parser, c.values[f.contentRoles]) : null;
+    return roles == null ? total : total - countRoles(roles, false);
+  }
+  return -1;
+}
+
+function parseWhole(parser: JsonValueParser, v: ValueBuffer): JsonValue | null {
+  if (!v.whole) return null;
+  const p = v.pieces();
+  if (p.count != 1) return null;
+  return parser.parse(sliceBytes(p.bytes, p.starts[0], p.ends[0]));
+}
+
+// Counts string items equal to "user" (or, with user false, the ones that are not "user").
+function countRoles(roles: JsonValue, user: bool): f64 {
+  if (roles.kind != JV_ARRAY) return 0;
+  let n = 0;
+  for (let i = 0; i < roles.items.length; i++) {
+    const r = roles.items[i];
+    if (r.kind != JV_STRING) continue;
+    if ((r.text == "user") == user) n++;
+  }
+  return n;
+}
+
+export function anthropicDetailsText(u: UsageState): string {
+  let s = "{";
+  if (u.cacheCreation >= 0) s += "\"cache_creation_input_tokens\":" + numberAscii(u.cacheCreation);
+  if (u.cacheRead >= 0) s += (s.length > 1 ? "," : "") + "\"cache_read_input_tokens\":" + numberAscii(u.cacheRead);
+  return s + "}";
+}
+
+function numberAscii(x: f64): string {
+  if (x == x - (x % 1) && x > -2147483648 && x < 2147483648) return (<i32>x).toString();
+  return x.toString();
+}
+
+/** The value of header `name` (lower-case), or "". */
+export function header(names: Array<string>, values: Array<string>, name: string): string {
+  for (let i = 0; i < names.length; i++) if (names[i] == name) return values[i];
+  return "";
+}
+
+function lower(s: string): string {
+  let out = "";
+  let changed = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) changed = true;
+  }
+  if (!changed) return s;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 32 : c);
+  }
+  return out;
+}
+
+function isSpace(c: i32): bool {
+  return c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d;
+}
+
+/** Gemini's model from `…/models/{model}:…` (query string ignored), or "". */
+export function geminiPathModel(path: string): string {
+  const q = path.indexOf("?");
+  const bare = q >= 0 ? path.substring(0, q) : path;
+  const at = bare.indexOf("/models/");
+  if (at < 0) return "";
+  const rest = bare.substring(at + 8);
+  const colon = rest.indexOf(":");
+  if (colon <= 0) return "";
+  const model = rest.substring(0, colon);
+  return model.indexOf("/") >= 0 ? "" : model;
+}
+
+/** Higress's route label: an API route name `a@b@c@…` keeps its first three parts. */
+function metricRoute(routeName: string): string {
+  if (routeName.length == 0) return "-";
+  const parts = routeName.split("@");
+  if (parts.length <= 3) return routeName;
+  return parts[0] + "@" + parts[1] + "@" + parts[2];
+}

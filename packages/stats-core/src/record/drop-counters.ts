@@ -1,0 +1,28 @@
+// Process-wide counts of what could not be recorded, by reason, for hosts to export as
+// aistats_dropped_total{reason}. One instance per engine; exchanges add to it as they go.
+
+export const DROP_OVERSIZED_EVENT: i32 = 0;
+export const DROP_ARENA_FULL: i32 = 1;
+export const DROP_MALFORMED_JSON: i32 = 2;
+export const DROP_VALUE_TRUNCATED: i32 = 3;
+export const DROP_TOO_MANY_TOOL_CALLS: i32 = 4;
+export const DROP_REASONS: i32 = 5;
+
+const NAMES: string = "oversized_event arena_full malformed_json value_truncated too_many_tool_calls";
+
+export class DropCounters {
+  readonly counts: Float64Array = new Float64Array(DROP_REASONS);
+
+  add(reason: i32, n: i32): void {
+    if (n > 0 && reason >= 0 && reason < DROP_REASONS) this.counts[reason] += n;
+  }
+
+  /** The label value of a DROP_* reason. */
+  reasonName(reason: i32): string {
+    return NAMES.split(" ")[reason];
+  }
+
+  get reasons(): i32 {
+    return DROP_REASONS;
+  }
+}
