@@ -9,3 +9,7 @@ export { JsonElementSink } from "./sse/json-element-sink";
 export { JSON_ARRAY_CLOSED, JSON_ARRAY_MALFORMED, JSON_ARRAY_OPEN, JSON_ARRAY_TRUNCATED, JsonArrayFramer } from "./sse/json-array-framer";
 export { JSON_INCOMPLETE, JSON_MALFORMED, JSON_OK, JSON_TOO_DEEP, JsonMatchSink, JsonMatchStats, JsonMatcher, JsonPathSet, KIND_ARRAY, KIND_FALSE, KIND_NULL, KIND_NUMBER, KIND_OBJECT, KIND_STRING, KIND_TRUE, jsonStatusName, kindName } from "./json/json-matcher";
 export * from "./config/config-api";
+export { Engine } from "./engine/engine";
+export { Exchange, MODE_ARRAY, MODE_JSON, MODE_NONE, MODE_SSE } from "./engine/exchange";
+export { ExchangeRecords } from "./record/exchange-records";
+export { DROP_ARENA_FULL, DROP_MALFORMED_JSON, DROP_OVERSIZED_EVENT, DROP_REASONS, DROP_TOO_MANY_TOOL_CALLS, DropCounters } from "./record/drop-counters";

@@ -4,11 +4,12 @@
 export const DROP_OVERSIZED_EVENT: i32 = 0;
 export const DROP_ARENA_FULL: i32 = 1;
 export const DROP_MALFORMED_JSON: i32 = 2;
-export const DROP_VALUE_TRUNCATED: i32 = 3;
-export const DROP_TOO_MANY_TOOL_CALLS: i32 = 4;
-export const DROP_REASONS: i32 = 5;
+export const DROP_TOO_MANY_TOOL_CALLS: i32 = 3;
+export const DROP_REASONS: i32 = 4;
 
-const NAMES: string = "oversized_event arena_full malformed_json value_truncated too_many_tool_calls";
+// Label values, by DROP_* index. (A value cut by value_length_limit is not a drop: Higress cuts
+// it the same way, on purpose.)
+const NAMES: string = "oversized_event arena_full malformed_json too_many_tool_calls";
 
 export class DropCounters {
   readonly counts: Float64Array = new Float64Array(DROP_REASONS);
