@@ -37,6 +37,14 @@ export class ConditionTarget extends MatchTarget {
   readonly q: PathQuery;
   readonly router: MatchRouter;
   owner: StepFrame | null = null;
+  /**
+   * The query key's steps, applied to an object or array element. For an empty key gjson looks up
+   * the member "" (a key step with an empty name): the element itself only counts when it is a
+   * scalar.
+   */
+  chain: StepFrame | null = null;
+  /** The query key is empty. */
+  empty: bool = false;
   decided: bool = false;
   private mode: i32 = MODE_NONE;
   // MODE_COMPARE: -1 / 1 once the string differs from the value; 0 while it is a prefix of it.
@@ -160,6 +168,17 @@ export class ConditionTarget extends MatchTarget {
       if (q.tilde == TILDE_TRUE) this.decide(applyBool(q.op, w == 1));
       else this.decide(applyBool(q.op, w == 0));
     }
+  }
+
+  /**
+   * Evaluates the condition on the element starting at `pos`. gjson applies the query key to
+   * objects and arrays only; a scalar element is compared itself when the key is empty, and fails
+   * the query outright otherwise (that is not the "missing value" case: `~null` does not match).
+   */
+  start(m: MatchRouter, kind: i32, pos: i32): void {
+    if (kind == KIND_OBJECT || kind == KIND_ARRAY) m.evalChild(this.chain, this, kind, pos);
+    else if (this.empty) m.evalChild(null, this, kind, pos);
+    else this.decide(false);
   }
 
   /** The element ended and the key selected nothing: gjson's queryMatches on a missing value. */

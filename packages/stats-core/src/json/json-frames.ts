@@ -15,6 +15,8 @@ export class KeyFrame extends StepFrame {
   readonly commit: bool;
   readonly out: MatchTarget;
   next: StepFrame | null = null;
+  /** The out scope in which this (piped) step took its candidate. */
+  private committedIn: i32 = -1;
 
   constructor(name: Uint8Array, index: i32, commit: bool, out: MatchTarget) {
     super();
@@ -25,19 +27,22 @@ export class KeyFrame extends StepFrame {
   }
 
   open(_m: MatchRouter, kind: i32): bool {
-    if (this.out.done || (this.commit && this.out.committed)) return false;
+    if (this.out.done || (this.commit && this.committedIn == this.out.scope)) return false;
     return kind == KIND_OBJECT || this.index >= 0;
   }
 
   child(m: MatchRouter, kind: i32, pos: i32): void {
     const out = this.out;
-    if (out.done || (this.commit && out.committed)) return;
+    if (out.done || (this.commit && this.committedIn == out.scope)) return;
     if (this.kind == KIND_OBJECT) {
       if (!m.keyIs(this.name)) return;
     } else if (m.childCount(this.depth) - 1 != this.index) {
       return;
     }
-    if (this.commit) out.committed = true;
+    if (this.commit) {
+      this.committedIn = out.scope;
+      out.hit = true;
+    }
     m.evalChild(this.next, out, kind, pos);
   }
 }
@@ -125,9 +130,10 @@ export class QueryFrame extends StepFrame {
   readonly cond: ConditionTarget;
   /** all: the joiner between the gate and out. */
   readonly join: JoinTarget | null;
-  condNext: StepFrame | null = null;
   restNext: StepFrame | null = null;
   private resolved: bool = false;
+  /** first: the out scope in which an element was accepted (gjson stops there). */
+  private committedIn: i32 = -1;
   private emitting: bool = false;
   private active: bool = false;
   private decided: bool = false;
@@ -146,7 +152,7 @@ export class QueryFrame extends StepFrame {
     if (kind != KIND_ARRAY || this.out.done) return false;
     this.active = false;
     if (this.first) {
-      if (this.out.committed) return false;
+      if (this.committedIn == this.out.scope) return false;
       this.resolved = false;
       return true;
     }
@@ -166,7 +172,7 @@ export class QueryFrame extends StepFrame {
     this.gate.reset();
     const join = this.join;
     if (join != null) join.reset();
-    m.evalChild(this.condNext, this.cond, kind, pos);
+    this.cond.start(m, kind, pos);
     m.evalChild(this.restNext, this.gate, kind, pos);
   }
 
@@ -175,7 +181,8 @@ export class QueryFrame extends StepFrame {
     this.decided = true;
     if (result && this.first) {
       this.resolved = true;
-      this.out.committed = true;
+      this.committedIn = this.out.scope;
+      this.out.hit = true;
     }
     this.gate.decide(result);
   }

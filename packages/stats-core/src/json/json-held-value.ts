@@ -60,10 +60,11 @@ export class HeldValue {
 
   /**
    * Hands the value (so far) to `t`: begin, the bytes held, and end if the value is complete.
-   * Returns what `t.begin` answered so a caller can keep passing the rest of the value on.
+   * Returns what `t.begin` answered so a caller can keep passing the rest of the value on. A cut
+   * value is not given to a target that builds JSON text from whole values.
    */
   replay(t: MatchTarget): i32 {
-    if (!this.exists) return TAKE_REFUSED;
+    if (!this.exists || (this.cut && t.wholeValues)) return TAKE_REFUSED;
     const r = t.begin(this.kind);
     if (r == TAKE_REFUSED) return r;
     if (r == TAKE_BYTES && this.buf.length > 0) t.bytes(this.buf.bytes, this.buf.offset, this.buf.offset + this.buf.length);

@@ -94,8 +94,7 @@ export class MatchPlan {
       this.addTarget(gate);
       const f = new QueryFrame(kind == STEP_FIRST, out, gate, cond, join);
       this.addFrame(f);
-      cond.owner = f;
-      f.condNext = this.chain(q.steps, 0, cond);
+      this.wireCondition(cond, f);
       f.restNext = this.chain(steps, k + 1, gate);
       return f;
     }
@@ -107,7 +106,7 @@ export class MatchPlan {
   private reverse(steps: Array<PathStep>, k: i32, out: MatchTarget): StepFrame {
     const latest = this.newHeld();
     const tentative = this.newHeld();
-    const hold = new HoldTarget(tentative, out.raw);
+    const hold = new HoldTarget(tentative, out.raw, out.wholeValues);
     this.addTarget(hold);
     const none = new Array<HeldValue>(0);
     const empty = new Uint8Array(0);
@@ -150,10 +149,22 @@ export class MatchPlan {
     const rec = all ? this.newRecords(false) : null;
     const f = new ReverseFrame(all ? RA_QALL : RA_FIRST, RO_NONE, out, -1, empty, false, rec, hold, none, latest, tentative, cond);
     this.addFrame(f);
-    cond.owner = f;
-    f.condNext = this.chain(q.steps, 0, cond);
+    this.wireCondition(cond, f);
     f.arrNext = all ? this.chain(steps, k + 2, rec!) : this.chain(steps, k + 2, hold);
     return f;
+  }
+
+  // The condition answers to `owner`; its query key becomes a chain of frames (an empty key is the
+  // member "" on objects, as in gjson).
+  private wireCondition(cond: ConditionTarget, owner: StepFrame): void {
+    cond.owner = owner;
+    const steps = cond.q.steps;
+    if (steps.length > 0) {
+      cond.chain = this.chain(steps, 0, cond);
+    } else {
+      cond.empty = true;
+      cond.chain = this.addFrame(new KeyFrame(new Uint8Array(0), -1, false, cond));
+    }
   }
 
   private addTarget(t: MatchTarget): void {

@@ -15,12 +15,25 @@ export abstract class MatchTarget {
   id: i32 = 0;
   /** Wants strings as raw JSON text (quotes and escapes as in the input) instead of decoded. */
   raw: bool = false;
+  /**
+   * Builds JSON text out of the values it takes (an array being joined): a held value that lost
+   * bytes is left out rather than making the whole text unparseable.
+   */
+  wholeValues: bool = false;
   /** A value has begun in the current scope. */
   taken: bool = false;
   /** A value has ended in the current scope: nothing more will be accepted. */
   done: bool = false;
-  /** A piped step (`a|b`, `a.@reverse`) chose its candidate: later candidates are ignored. */
-  committed: bool = false;
+  /**
+   * Bumped whenever the scope restarts. A piped step (`a|b`, `a.@reverse`) or a `#(…)` that has
+   * chosen its candidate remembers the scope it chose in, and ignores later candidates there.
+   */
+  scope: i32 = 0;
+  /**
+   * A piped step or a `#(…)` found its candidate in this scope: in gjson that is a hit that ends
+   * the search even when the rest of the path then finds nothing.
+   */
+  hit: bool = false;
 
   abstract begin(kind: i32): i32;
   abstract bytes(src: Uint8Array, start: i32, end: i32): void;
@@ -30,7 +43,8 @@ export abstract class MatchTarget {
   reset(): void {
     this.taken = false;
     this.done = false;
-    this.committed = false;
+    this.hit = false;
+    this.scope++;
   }
 
   /** The document ended before the value did: close whatever was already handed on. */

@@ -705,7 +705,8 @@ export class JsonMatcher extends MatchRouter {
 
   private stringCodePoint(cp: i32): void {
     if (this.strKey) {
-      if (this.keyLen + 4 <= this.keyBuf.length) this.keyLen = putUtf8(this.keyBuf, this.keyLen, cp);
+      const n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (this.keyLen + n <= this.keyBuf.length) this.keyLen = putUtf8(this.keyBuf, this.keyLen, cp);
       else this.keyOver = true;
       return;
     }
@@ -812,6 +813,9 @@ export class JsonMatcher extends MatchRouter {
   private fail(status: i32, at: i32): i32 {
     this.status = status;
     this.errorOffset = this.consumed + (at - this.chunkStart);
+    // What came before the error was well-formed: hand it on before ending the open values.
+    if (this.decLen > 0) this.flushDecoded();
+    if (this.rawOpen > 0) this.flushRaw(at);
     this.abortAll();
     return status;
   }

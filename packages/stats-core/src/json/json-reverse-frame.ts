@@ -15,8 +15,9 @@ import { MatchRouter, StepFrame } from "./json-step-frame";
 //   @reverse.#(q).rest  rest of the last element q accepts                            (held)
 //   @reverse.#(q)#.rest rest of every accepted element, last-first                    (records)
 // On objects: @reverse alone reverses the members; `@reverse.key.rest` is the rest of the last
-// member named key where rest finds something (any last "key" after a pipe); `#` and `#.rest`
-// look for a member named "#", as gjson does.
+// member named key where rest hits (finds something, or a piped step in it chose its candidate;
+// any last "key" when a pipe follows it); `#` and `#.rest` look for a member named "#", as gjson
+// does.
 
 export const RA_NONE: i32 = 0;
 export const RA_ALL: i32 = 1;
@@ -43,7 +44,6 @@ export class ReverseFrame extends StepFrame {
   readonly cond: ConditionTarget | null;
   arrNext: StepFrame | null = null;
   objNext: StepFrame | null = null;
-  condNext: StepFrame | null = null;
   private latest: HeldValue;
   private tentative: HeldValue;
   private have: bool = false;
@@ -138,7 +138,7 @@ export class ReverseFrame extends StepFrame {
       cond.reset();
       if (mode == RA_FIRST) this.holdInto(this.tentative);
       else this.rec!.openRecord();
-      m.evalChild(this.condNext, cond, kind, pos);
+      cond.start(m, kind, pos);
       if (mode == RA_FIRST) m.evalChild(this.arrNext, this.hold, kind, pos);
       else m.evalChild(this.arrNext, this.rec!, kind, pos);
     }
@@ -155,7 +155,7 @@ export class ReverseFrame extends StepFrame {
     this.active = false;
     if (this.kind == KIND_OBJECT) {
       if (this.objMode == RO_ALL) this.rec!.closeRecord(true);
-      else if (this.objCommit || this.tentative.exists) this.promote();
+      else if (this.objCommit || this.tentative.exists || this.hold.hit) this.promote();
       return;
     }
     const mode = this.arrMode;

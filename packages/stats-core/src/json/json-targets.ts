@@ -58,6 +58,7 @@ export class JoinTarget extends MatchTarget {
     super();
     this.down = down;
     this.raw = true;
+    this.wholeValues = true;
   }
 
   begin(_kind: i32): i32 {
@@ -99,6 +100,7 @@ export class GateTarget extends MatchTarget {
     this.down = down;
     this.hold = hold;
     this.raw = down.raw;
+    this.wholeValues = down.wholeValues;
   }
 
   begin(kind: i32): i32 {
@@ -163,10 +165,11 @@ export class GateTarget extends MatchTarget {
 export class HoldTarget extends MatchTarget {
   store: HeldValue;
 
-  constructor(store: HeldValue, raw: bool) {
+  constructor(store: HeldValue, raw: bool, wholeValues: bool) {
     super();
     this.store = store;
     this.raw = raw;
+    this.wholeValues = wholeValues;
   }
 
   begin(kind: i32): i32 {
