@@ -404,12 +404,11 @@ export class Exchange {
       if (d != null) this.toolCalls.addOpenAiDeltas(d);
     }
     if (!c.isNumber(f.blockIndex)) return;
-    const type = c.text(f.type);
     const index = <i32>c.number(f.blockIndex);
-    if (type == "content_block_start" && c.has(f.contentBlock)) {
+    if (c.isAscii(f.type, "content_block_start") && c.has(f.contentBlock)) {
       const block = this.parseCapture(c.values[f.contentBlock]);
       if (block != null) this.toolCalls.startAnthropicBlock(index, block);
-    } else if (type == "content_block_delta" && c.text(f.deltaType) == "input_json_delta" && c.values[f.partialJson].kind == KIND_STRING) {
+    } else if (c.isAscii(f.type, "content_block_delta") && c.isAscii(f.deltaType, "input_json_delta") && c.values[f.partialJson].kind == KIND_STRING) {
       this.toolCalls.appendAnthropicFragment(index, c.values[f.partialJson]);
     }
   }

@@ -61,6 +61,18 @@ export class PathCaptures extends JsonMatchSink {
     return jsonNumberValue(p.bytes, p.starts[0], p.ends[0]);
   }
 
+  /** Path `id` is a string equal to the ASCII text `s` (no decoding, no allocation). */
+  isAscii(id: i32, s: string): bool {
+    const v = this.values[id];
+    if (v.kind != KIND_STRING || v.total != s.length || !v.whole) return false;
+    const p = v.pieces();
+    if (p.count == 0) return s.length == 0;
+    const b = p.bytes;
+    const start = p.starts[0];
+    for (let i = 0; i < s.length; i++) if (<i32>b[start + i] != s.charCodeAt(i)) return false;
+    return true;
+  }
+
   /** The string at path `id` as text ("" when it is not a string). Only for short engine fields. */
   text(id: i32): string {
     const v = this.values[id];

@@ -1,5 +1,6 @@
 import { ArenaLease } from "../arena/arena-lease";
-import { PathCaptures } from "./path-captures";
+import { KIND_STRING } from "../json/json-kinds";
+import { PathCaptures, valueText } from "./path-captures";
 import { ResponseFields } from "./response-fields";
 import { ValueBuffer } from "./value-buffer";
 
@@ -11,6 +12,8 @@ import { ValueBuffer } from "./value-buffer";
 const UNSET: f64 = -1;
 /** Details objects are small; longer ones are cut (and then logged as a string). */
 const DETAILS_LIMIT: i32 = 4096;
+/** Model names are short; a longer one is cut. */
+const MODEL_LIMIT: i32 = 256;
 
 export class UsageState {
   input: f64 = UNSET;
@@ -24,13 +27,14 @@ export class UsageState {
   explicitTotal: bool = false;
   /** Anthropic usage: details are built from the cache token counts. */
   anthropic: bool = false;
-  /** The response's model, "" until a document names one. */
-  model: string = "";
+  /** The response's model as its bytes (kind 0 until a document names one): read per event, decoded only for a record. */
+  readonly modelBytes: ValueBuffer;
   chatId: string = "";
   readonly inputDetails: ValueBuffer;
   readonly outputDetails: ValueBuffer;
 
   constructor(lease: ArenaLease) {
+    this.modelBytes = new ValueBuffer(lease, MODEL_LIMIT);
     this.inputDetails = new ValueBuffer(lease, DETAILS_LIMIT);
     this.outputDetails = new ValueBuffer(lease, DETAILS_LIMIT);
   }
@@ -50,21 +54,23 @@ export class UsageState {
     this.reasoning = UNSET;
     this.explicitTotal = false;
     this.anthropic = false;
-    this.model = "";
+    this.modelBytes.kind = 0;
+    this.modelBytes.total = 0;
     this.chatId = "";
     this.inputDetails.kind = 0;
     this.outputDetails.kind = 0;
   }
 
   release(): void {
+    this.modelBytes.release();
     this.inputDetails.release();
     this.outputDetails.release();
   }
 
   /** Reads what one document says; returns true when it carried usage. */
   read(c: PathCaptures, f: ResponseFields): bool {
-    const model = firstText(c, f.model, f.messageModel, f.responseModel, f.modelVersion);
-    if (model.length > 0) this.model = model;
+    const model = firstString(c, f.model, f.messageModel, f.responseModel, f.modelVersion);
+    if (model >= 0) this.modelBytes.copyFrom(c.values[model]);
     if (this.chatId.length == 0) this.chatId = firstText(c, f.id, f.responseId, f.geminiResponseId, f.messageId);
 
     if (c.isNumber(f.promptTokens) || c.isNumber(f.completionTokens)) {
@@ -98,6 +104,11 @@ export class UsageState {
       return true;
     }
     return false;
+  }
+
+  /** The response's model ("" when no document named one). */
+  get model(): string {
+    return this.modelBytes.kind == KIND_STRING ? valueText(this.modelBytes) : "";
   }
 
   private readCounts(c: PathCaptures, input: i32, output: i32, total: i32): void {
@@ -140,4 +151,13 @@ function firstText(c: PathCaptures, a: i32, b: i32, d: i32, e: i32): string {
   if (c.has(d)) return c.text(d);
   if (c.has(e)) return c.text(e);
   return "";
+}
+
+// The id of the first of four fields that is a non-empty string, or -1.
+function firstString(c: PathCaptures, a: i32, b: i32, d: i32, e: i32): i32 {
+  if (c.has(a) && c.values[a].kind == KIND_STRING) return a;
+  if (c.has(b) && c.values[b].kind == KIND_STRING) return b;
+  if (c.has(d) && c.values[d].kind == KIND_STRING) return d;
+  if (c.has(e) && c.values[e].kind == KIND_STRING) return e;
+  return -1;
 }
