@@ -46,7 +46,8 @@ export class Engine {
   /** Returns a finished exchange for reuse (its arena blocks are already back). */
   end(ex: Exchange): void {
     ex.release();
-    if (this.pool.length < 64) this.pool.push(ex);
+    // Ending the same exchange twice must not pool it twice.
+    if (this.pool.indexOf(ex) < 0 && this.pool.length < 64) this.pool.push(ex);
   }
 
   private compiledFor(config: PluginConfig): CompiledConfig {

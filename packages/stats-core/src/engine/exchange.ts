@@ -10,7 +10,7 @@ import {
 } from "../config/builtin-attributes";
 import { PlannedAttribute, SourcePlan } from "../config/extraction-plan";
 import { JSON_VALUE_MAX_DEPTH, JsonValueParser } from "../config/json-value-parser";
-import { JV_ARRAY, JV_STRING, JsonValue } from "../config/json-value";
+import { JV_ARRAY, JsonValue } from "../config/json-value";
 import { PluginConfig } from "../config/plugin-config";
 import { JSON_OK, KIND_ARRAY, KIND_NUMBER, KIND_OBJECT, KIND_STRING } from "../json/json-kinds";
 import { JsonMatcher } from "../json/json-matcher";
@@ -28,9 +28,11 @@ import { Engine } from "./engine";
 import { appendJsonString, appendJsonStringOf } from "./json-bytes";
 import { LogBuilder } from "./log-builder";
 import { PathCaptures } from "./path-captures";
-import { RequestFields, ResponseFields } from "./response-fields";
+import { ResponseFields } from "./response-fields";
 import { ToolCalls } from "./tool-calls";
-import { UsageState } from "./usage-state";
+import { anthropicDetailsText, numberAscii, UsageState } from "./usage-state";
+import { chatRoundOf } from "./chat-round";
+import { geminiPathModel, header, isSpace, lower, metricRoute } from "./request-facts";
 import { ValueBuffer } from "./value-buffer";
 
 // One HTTP exchange, driven by a host through its phases; reused for many exchanges (Engine.end
@@ -260,7 +262,7 @@ export class Exchange {
     const c = this.reqCaptures;
     const f = compiled.requestFields;
     this.requestModel = c.text(f.model);
-    this.chatRound = chatRoundOf(this, c, f);
+    this.chatRound = chatRoundOf(c, f);
     this.applyBody(compiled.config.plan.requestBody, c);
     this.reqMatcher.reset();
   }
@@ -616,96 +618,4 @@ function captureLimits(set: JsonPathSet, firstEngineId: i32, limit: i32): Int32A
 function firstPresent(pa: PlannedAttribute, c: PathCaptures): i32 {
   for (let k = 0; k < pa.paths.length; k++) if (c.has(pa.paths[k].id)) return k;
   return -1;
-}
-
-/** chat_round: user messages (OpenAI, Anthropic), or Gemini contents whose role is user or absent. */
-function chatRoundOf(ex: Exchange, c: PathCaptures, f: RequestFields): f64 {
-  const parser = new JsonValueParser(8);
-  if (c.values[f.messageRoles].kind == KIND_ARRAY) {
-    const roles = parseWhole(parser, c.values[f.messageRoles]);
-    if (roles != null) return countRoles(roles, true);
-  }
-  if (c.isNumber(f.contentCount)) {
-    const total = c.number(f.contentCount);
-    const roles = c.values[f.contentRoles].kind == KIND_ARRAY ? parseWhole(parser, c.values[f.contentRoles]) : null;
-    return roles == null ? total : total - countRoles(roles, false);
-  }
-  return -1;
-}
-
-function parseWhole(parser: JsonValueParser, v: ValueBuffer): JsonValue | null {
-  if (!v.whole) return null;
-  const p = v.pieces();
-  if (p.count != 1) return null;
-  return parser.parse(sliceBytes(p.bytes, p.starts[0], p.ends[0]));
-}
-
-// Counts string items equal to "user" (or, with user false, the ones that are not "user").
-function countRoles(roles: JsonValue, user: bool): f64 {
-  if (roles.kind != JV_ARRAY) return 0;
-  let n = 0;
-  for (let i = 0; i < roles.items.length; i++) {
-    const r = roles.items[i];
-    if (r.kind != JV_STRING) continue;
-    if ((r.text == "user") == user) n++;
-  }
-  return n;
-}
-
-export function anthropicDetailsText(u: UsageState): string {
-  let s = "{";
-  if (u.cacheCreation >= 0) s += "\"cache_creation_input_tokens\":" + numberAscii(u.cacheCreation);
-  if (u.cacheRead >= 0) s += (s.length > 1 ? "," : "") + "\"cache_read_input_tokens\":" + numberAscii(u.cacheRead);
-  return s + "}";
-}
-
-function numberAscii(x: f64): string {
-  if (x == x - (x % 1) && x > -2147483648 && x < 2147483648) return (<i32>x).toString();
-  return x.toString();
-}
-
-/** The value of header `name` (lower-case), or "". */
-export function header(names: Array<string>, values: Array<string>, name: string): string {
-  for (let i = 0; i < names.length; i++) if (names[i] == name) return values[i];
-  return "";
-}
-
-function lower(s: string): string {
-  let out = "";
-  let changed = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) changed = true;
-  }
-  if (!changed) return s;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    out += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 32 : c);
-  }
-  return out;
-}
-
-function isSpace(c: i32): bool {
-  return c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d;
-}
-
-/** Gemini's model from `…/models/{model}:…` (query string ignored), or "". */
-export function geminiPathModel(path: string): string {
-  const q = path.indexOf("?");
-  const bare = q >= 0 ? path.substring(0, q) : path;
-  const at = bare.indexOf("/models/");
-  if (at < 0) return "";
-  const rest = bare.substring(at + 8);
-  const colon = rest.indexOf(":");
-  if (colon <= 0) return "";
-  const model = rest.substring(0, colon);
-  return model.indexOf("/") >= 0 ? "" : model;
-}
-
-/** Higress's route label: an API route name `a@b@c@…` keeps its first three parts. */
-function metricRoute(routeName: string): string {
-  if (routeName.length == 0) return "-";
-  const parts = routeName.split("@");
-  if (parts.length <= 3) return routeName;
-  return parts[0] + "@" + parts[1] + "@" + parts[2];
 }

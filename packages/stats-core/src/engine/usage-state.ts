@@ -161,3 +161,15 @@ function firstString(c: PathCaptures, a: i32, b: i32, d: i32, e: i32): i32 {
   if (c.has(e) && c.values[e].kind == KIND_STRING) return e;
   return -1;
 }
+
+export function anthropicDetailsText(u: UsageState): string {
+  let s = "{";
+  if (u.cacheCreation >= 0) s += "\"cache_creation_input_tokens\":" + numberAscii(u.cacheCreation);
+  if (u.cacheRead >= 0) s += (s.length > 1 ? "," : "") + "\"cache_read_input_tokens\":" + numberAscii(u.cacheRead);
+  return s + "}";
+}
+
+export function numberAscii(x: f64): string {
+  if (x == x - (x % 1) && x > -2147483648 && x < 2147483648) return (<i32>x).toString();
+  return x.toString();
+}
