@@ -115,6 +115,29 @@ describe.each(builds)("engine on the $name build", (build) => {
     expect(trace).toMatch(/arena after 0 /);
   });
 
+  it("cuts a value at byte offsets like Go, inside a UTF-8 sequence, and logs \\ufffd there", () => {
+    const body = bytes(Array.from({ length: 20 }, () => chunk("c1", { content: "é" })).join("") + "data: [DONE]\n\n");
+    const trace = build.engineStreamTrace(
+      config({ value_length_limit: 10, attributes: [{ key: "answer", apply_to_log: true, rule: "append" }] }),
+      "/v1/chat/completions", request, "text/event-stream", body, cuts(body.length, 13), -1, 1);
+    expect(logOf(trace)).toMatchObject({ answer: "éé\ufffd [truncated] \ufffdéé" });
+  });
+
+  it("counts a full arena, keeps the traffic's exchange going, and gives every block back", () => {
+    const body = bytes(Array.from({ length: 400 }, () => chunk("c1", { content: "y".repeat(500) })).join("") +
+      chunk("c1", {}, usage) + "data: [DONE]\n\n");
+    const trace = build.engineStreamTrace(
+      config({ arena_bytes: 65536, value_length_limit: 1000000, attributes: [{ key: "answer", apply_to_log: true, rule: "append" }] }),
+      "/v1/chat/completions", request, "text/event-stream", body, cuts(body.length, 4096), -1, 2);
+    const log = logOf(trace);
+    expect(log).toMatchObject({ input_token: 9, output_token: 12 });
+    expect(log.aistats_truncated).toBeGreaterThan(0);
+    expect(String(log.answer)).toMatch(/^y{1000}/);
+    expect(String(log.answer).length).toBeLessThan(65536);
+    expect(trace).toMatch(/arena_full=[1-9]/);
+    expect(trace.split("\n").filter((l) => l.startsWith("arena after 0 "))).toHaveLength(2);
+  });
+
   it("skips a path that is not enabled without recording anything", () => {
     const trace = build.engineStreamTrace(config({ enable_path_suffixes: ["/chat/completions"] }), "/v1/embeddings",
       request, "application/json", bytes("{}"), new Int32Array(0), -1, 1);
