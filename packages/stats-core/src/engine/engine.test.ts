@@ -138,6 +138,22 @@ describe.each(builds)("engine on the $name build", (build) => {
     expect(trace.split("\n").filter((l) => l.startsWith("arena after 0 "))).toHaveLength(2);
   });
 
+  it("applies default_value only where the attribute's phase ran, as Higress's phases do", () => {
+    const body = bytes(chunk("c1", { content: "Hi" }) + "data: [DONE]\n\n");
+    const trace = build.engineStreamTrace(
+      config({
+        attributes: [
+          { key: "from_json", value_source: "response_body", value: "nope", default_value: "d1", apply_to_log: true },
+          { key: "from_stream", value_source: "response_streaming_body", value: "nope", rule: "first", default_value: "d2", apply_to_log: true },
+          { key: "from_request", value_source: "request_body", value: "nope", default_value: "d3", apply_to_log: true },
+        ],
+      }),
+      "/v1/chat/completions", request, "text/event-stream", body, new Int32Array(0), -1, 1);
+    const log = logOf(trace);
+    expect(log).toMatchObject({ from_stream: "d2", from_request: "d3" });
+    expect(log).not.toHaveProperty("from_json");
+  });
+
   it("skips a path that is not enabled without recording anything", () => {
     const trace = build.engineStreamTrace(config({ enable_path_suffixes: ["/chat/completions"] }), "/v1/embeddings",
       request, "application/json", bytes("{}"), new Int32Array(0), -1, 1);

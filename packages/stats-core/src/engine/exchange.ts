@@ -107,6 +107,11 @@ export class Exchange {
   // Built once per exchange object (sized by configuration).
   readonly slots: Array<ValueBuffer> = new Array<ValueBuffer>(0);
   readonly slotOrder: Int32Array;
+  /**
+   * 1 when the attribute's source phase ran (its header, body or stream was seen): only then does
+   * its default_value apply, as in Higress, where each phase sets its own attributes.
+   */
+  readonly slotReached: Uint8Array;
   private slotClock: i32 = 0;
   private readonly reqCaptures: PathCaptures;
   private readonly respCaptures: PathCaptures;
@@ -140,6 +145,7 @@ export class Exchange {
     this.usage = new UsageState(lease);
     this.toolCalls = new ToolCalls(lease, limit);
     this.slotOrder = new Int32Array(config.attributes.length);
+    this.slotReached = new Uint8Array(config.attributes.length);
     this.reqCaptures = reqCaptures;
     this.respCaptures = respCaptures;
     this.streamCaptures = streamCaptures;
@@ -197,6 +203,7 @@ export class Exchange {
       this.slots[i].kind = 0;
       this.slots[i].total = 0;
       this.slotOrder[i] = 0;
+      this.slotReached[i] = 0;
     }
     this.usage.reset();
     this.toolCalls.reset();
@@ -439,6 +446,7 @@ export class Exchange {
     for (let i = 0; i < plan.attributes.length; i++) {
       const a = plan.attributes[i].attribute;
       const slot = this.slotIndex(a);
+      if (slot >= 0) this.slotReached[slot] = 1;
       if (slot >= 0 && a.value.length > 0) this.setText(slot, a.value);
     }
   }
@@ -447,6 +455,7 @@ export class Exchange {
     for (let i = 0; i < plan.attributes.length; i++) {
       const pa = plan.attributes[i];
       const slot = this.slotIndex(pa.attribute);
+      if (slot >= 0) this.slotReached[slot] = 1;
       const v = header(names, values, pa.headerName);
       if (slot >= 0 && v.length > 0) this.setText(slot, v);
     }
@@ -457,6 +466,7 @@ export class Exchange {
     for (let i = 0; i < plan.attributes.length; i++) {
       const pa = plan.attributes[i];
       const slot = this.slotIndex(pa.attribute);
+      if (slot >= 0) this.slotReached[slot] = 1;
       if (slot < 0) continue;
       const id = firstPresent(pa, c);
       if (id >= 0) {
@@ -473,6 +483,7 @@ export class Exchange {
     for (let i = 0; i < plan.attributes.length; i++) {
       const pa = plan.attributes[i];
       const slot = this.slotIndex(pa.attribute);
+      if (slot >= 0) this.slotReached[slot] = 1;
       if (slot < 0) continue;
       const k = firstPresent(pa, c);
       if (k < 0) continue;

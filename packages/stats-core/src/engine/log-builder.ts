@@ -108,7 +108,7 @@ export class LogBuilder {
           json = this.valueJson(s);
           text = valueString(s);
         }
-      } else if (a.defaultValue.length > 0) {
+      } else if (a.defaultValue.length > 0 && ex.slotReached[i] != 0) {
         text = a.redacted ? redactedOfString(a.defaultValue) : a.defaultValue;
         json = quote(this.w, text);
       } else {
