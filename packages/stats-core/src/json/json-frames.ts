@@ -26,6 +26,10 @@ export class KeyFrame extends StepFrame {
     this.out = out;
   }
 
+  override objectKey(): Uint8Array | null {
+    return this.name;
+  }
+
   open(_m: MatchRouter, kind: i32): bool {
     if (this.out.done || (this.commit && this.committedIn == this.out.scope)) return false;
     return kind == KIND_OBJECT || this.index >= 0;
@@ -58,6 +62,10 @@ export class CountFrame extends StepFrame {
     this.hash = hash;
   }
 
+  override objectKey(): Uint8Array | null {
+    return this.hash;
+  }
+
   open(_m: MatchRouter, _kind: i32): bool {
     return !this.out.done;
   }
@@ -87,6 +95,10 @@ export class MapFrame extends StepFrame {
     this.out = out;
     this.join = join;
     this.hash = hash;
+  }
+
+  override objectKey(): Uint8Array | null {
+    return this.hash;
   }
 
   open(_m: MatchRouter, kind: i32): bool {

@@ -1,4 +1,6 @@
+import { NO_BLOCK } from "../arena/arena";
 import { ArenaLease } from "../arena/arena-lease";
+import { findByte } from "../glue/target";
 import { HeldValue } from "./json-held-value";
 import {
   JSON_INCOMPLETE,
@@ -70,6 +72,7 @@ const ST_SURROGATE: i32 = 10; // a surrogate \uXXXX was read; a second \u escape
 const ST_SURROGATE_U: i32 = 11; // … and its backslash
 const ST_NUMBER: i32 = 12;
 const ST_LITERAL: i32 = 13;
+const ST_SKIP: i32 = 14; // inside a string nobody decodes: only its closing quote matters
 
 // Number grammar states.
 const N_SIGN: i32 = 0;
@@ -123,6 +126,11 @@ export class JsonMatcher extends MatchRouter {
   private frameHead: Int32Array = new Int32Array(0);
   private hookCount: Int32Array = new Int32Array(0);
   private keyHookCount: Int32Array = new Int32Array(0);
+  // Key filter of an object's frames: bits (length & 31) and (first byte & 31) of the names they
+  // react to, and how many react to every member. A key outside the filter skips routing.
+  private nameLengths: Int32Array = new Int32Array(0);
+  private nameFirsts: Int32Array = new Int32Array(0);
+  private everyChild: Int32Array = new Int32Array(0);
   private consBase: Int32Array = new Int32Array(0);
   private frameNext: Int32Array = new Int32Array(0);
 
@@ -148,6 +156,13 @@ export class JsonMatcher extends MatchRouter {
   private keyBuf: Uint8Array = new Uint8Array(0);
   private keyLen: i32 = 0;
   private keyOver: bool = false;
+  // A key read in place: keySrc[keyFrom, keyFrom + keyLen) of the current chunk, copied to keyBuf
+  // only when it has escapes or the chunk ends before the member's value starts.
+  private keyInPlace: bool = false;
+  private keySrc: Uint8Array = new Uint8Array(0);
+  private keyFrom: i32 = 0;
+  // ST_SKIP: the first byte of the next chunk is escaped (this one ended in an odd backslash run).
+  private skipEscaped: bool = false;
   private readonly dec: Uint8Array = new Uint8Array(SCRATCH);
   private decLen: i32 = 0;
   private uni: i32 = 0;
@@ -182,6 +197,9 @@ export class JsonMatcher extends MatchRouter {
     this.frameHead.fill(NONE);
     this.hookCount = new Int32Array(depth + 2);
     this.keyHookCount = new Int32Array(depth + 2);
+    this.nameLengths = new Int32Array(depth + 2);
+    this.nameFirsts = new Int32Array(depth + 2);
+    this.everyChild = new Int32Array(depth + 2);
     this.consBase = new Int32Array(depth + 2);
     this.frameNext = new Int32Array(plan.frames.length + 1);
     this.consTarget = new Int32Array(plan.targets.length + 2);
@@ -195,115 +213,141 @@ export class JsonMatcher extends MatchRouter {
     this.buf = chunk;
     this.chunkStart = start;
     if (this.rawOpen > 0) this.rawFrom = start;
+    const stops = STRING_STOPS;
     let i = start;
     let state = this.state;
     while (i < end) {
       if (state == ST_STRING) {
+        // The bulk of most documents: a run of plain string bytes.
         const s = i;
         let c = 0;
         while (i < end) {
           c = chunk[i];
-          if (STRING_STOPS[c] != 0) break;
+          if (stops[c] != 0) break;
           i++;
         }
-        if (i > s && this.strCap) this.stringRun(chunk, s, i);
+        if (i > s && this.strCap && !(this.strKey && this.keyInPlace)) this.stringRun(chunk, s, i);
         if (i >= end) break;
         i++;
         if (c == 0x22) {
-          state = this.stringEnd(i);
+          if (this.strKey) {
+            if (this.keyInPlace) this.keyLen = i - 1 - this.keyFrom;
+            if (this.keyConsumers) this.keyEnd(i);
+            state = ST_COLON;
+          } else {
+            state = this.valueEnd(i);
+          }
         } else if (c == 0x5c) {
+          if (this.strKey && this.keyInPlace) this.keyToBuffer(chunk, i - 1);
           state = ST_ESCAPE;
         } else {
           return this.fail(JSON_MALFORMED, i - 1);
         }
         continue;
       }
-      if (state >= ST_STRING) {
-        if (state == ST_NUMBER) {
-          i = this.scanNumber(chunk, i, end);
-          if (i < 0) return this.status;
-          state = this.state;
-          continue;
+      if (state == ST_SKIP) {
+        // A string no path decodes: jump from quote to quote (findByte is a memchr in JS, SIMD in
+        // wasm) and look back for the backslashes that would escape it. Its escapes and control
+        // characters are not checked: nothing reads it.
+        let from = i;
+        if (this.skipEscaped) {
+          this.skipEscaped = false;
+          from = i + 1;
         }
-        if (state == ST_ESCAPE) {
-          const b = escapedByte(chunk[i++]);
-          if (b == ESC_UNICODE) {
-            this.uni = 0;
-            this.uniN = 0;
-            state = ST_UNICODE;
-            continue;
-          }
-          if (b < 0) return this.fail(JSON_MALFORMED, i - 1);
-          if (this.strCap) this.stringByte(b);
-          state = ST_STRING;
-          continue;
+        let j = from;
+        let q: i32;
+        for (;;) {
+          q = quoteAt(chunk, j, end);
+          if (q >= end) break;
+          let k = q - 1;
+          while (k >= from && chunk[k] == 0x5c) k--;
+          if (((q - 1 - k) & 1) == 0) break;
+          j = q + 1;
         }
-        if (state == ST_UNICODE) {
-          let v = this.uni;
-          let n = this.uniN;
-          while (n < 4 && i < end) {
-            const h = hexValue(chunk[i]);
-            if (h < 0) return this.fail(JSON_MALFORMED, i);
-            v = (v << 4) | h;
-            n++;
-            i++;
-          }
-          this.uni = v;
-          this.uniN = n;
-          if (n < 4) break;
-          state = this.unicodeDone(v);
-          continue;
+        if (q >= end) {
+          let k = end - 1;
+          while (k >= from && chunk[k] == 0x5c) k--;
+          this.skipEscaped = ((end - 1 - k) & 1) == 1;
+          break;
         }
-        if (state == ST_SURROGATE) {
-          if (chunk[i] == 0x5c) {
-            i++;
-            state = ST_SURROGATE_U;
-          } else {
-            this.loneSurrogate();
-            state = ST_STRING;
-          }
-          continue;
+        i = q + 1;
+        if (this.strKey) {
+          if (this.keyConsumers) this.keyEnd(i);
+          state = ST_COLON;
+        } else {
+          state = this.valueEnd(i);
         }
-        if (state == ST_SURROGATE_U) {
-          if (chunk[i] == 0x75) {
-            i++;
-            this.uni = 0;
-            this.uniN = 0;
-            state = ST_UNICODE;
-          } else {
-            // Not a second \u: the lone surrogate is U+FFFD and this is an ordinary escape.
-            this.loneSurrogate();
-            state = ST_ESCAPE;
-          }
-          continue;
-        }
-        // ST_LITERAL
-        const lit = this.lit;
-        let p = this.litPos;
-        while (p < lit.length && i < end) {
-          if (chunk[i] != lit[p]) return this.fail(JSON_MALFORMED, i);
-          p++;
+        continue;
+      }
+      if (state < ST_STRING) {
+        // Between tokens: skip whitespace, then one structural token or the start of a value.
+        let c: i32 = chunk[i];
+        if (c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09) {
           i++;
+          while (i < end) {
+            c = chunk[i];
+            if (c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09) break;
+            i++;
+          }
+          if (i >= end) break;
         }
-        this.litPos = p;
-        if (p < lit.length) break;
-        this.scalarEnd(i);
-        state = this.afterValue();
-        continue;
-      }
-      // Between tokens.
-      const c: i32 = chunk[i];
-      if (c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09) {
-        i++;
-        continue;
-      }
-      if (state == ST_VALUE || state == ST_ARR_FIRST) {
+        if (state == ST_NEXT) {
+          const kind: i32 = this.kinds[this.depth];
+          if (c == 0x2c) {
+            state = kind == KIND_OBJECT ? ST_OBJ_KEY : ST_VALUE;
+          } else if ((c == 0x7d && kind == KIND_OBJECT) || (c == 0x5d && kind == KIND_ARRAY)) {
+            this.closeContainer(i);
+            state = this.depth == 0 ? ST_DONE : ST_NEXT;
+          } else {
+            return this.fail(JSON_MALFORMED, i);
+          }
+          i++;
+          continue;
+        }
+        if (state == ST_OBJ_KEY || state == ST_OBJ_FIRST) {
+          if (c == 0x22) {
+            const d = this.depth;
+            this.strKey = true;
+            if (this.frameHead[d] != NONE) {
+              // Only objects some step looks into need their keys.
+              this.keyLen = 0;
+              this.keyOver = false;
+              this.keyInPlace = true;
+              this.keySrc = chunk;
+              this.keyFrom = i + 1;
+              this.strCap = true;
+              if (this.keyHookCount[d] > 0) this.keyStartHooks(i);
+              state = ST_STRING;
+            } else {
+              this.strCap = false;
+              this.skipEscaped = false;
+              state = ST_SKIP;
+            }
+            i++;
+          } else if (c == 0x7d && state == ST_OBJ_FIRST) {
+            this.closeContainer(i);
+            i++;
+            state = this.depth == 0 ? ST_DONE : ST_NEXT;
+          } else {
+            return this.fail(JSON_MALFORMED, i);
+          }
+          continue;
+        }
+        if (state == ST_COLON) {
+          if (c != 0x3a) return this.fail(JSON_MALFORMED, i);
+          i++;
+          state = ST_VALUE;
+          continue;
+        }
+        if (state == ST_DONE) return this.fail(JSON_MALFORMED, i);
+        // ST_VALUE or ST_ARR_FIRST: a value starts (or the array is empty).
         if (c == 0x22) {
-          this.valueStart(KIND_STRING, i);
+          this.scalarStart(KIND_STRING, i);
           this.strKey = false;
           this.strCap = this.decOpen > 0;
+          this.skipEscaped = false;
           i++;
-          state = ST_STRING;
+          state = this.strCap ? ST_STRING : ST_SKIP;
         } else if (c == 0x7b) {
           if (!this.openContainer(KIND_OBJECT, i)) return this.status;
           i++;
@@ -313,67 +357,106 @@ export class JsonMatcher extends MatchRouter {
           i++;
           state = ST_ARR_FIRST;
         } else if (c == 0x2d || (c >= 0x30 && c <= 0x39)) {
-          this.valueStart(KIND_NUMBER, i);
+          this.scalarStart(KIND_NUMBER, i);
           this.numState = c == 0x2d ? N_SIGN : c == 0x30 ? N_ZERO : N_INT;
           i++;
           state = ST_NUMBER;
-        } else if (c == 0x74) {
-          this.startLiteral(KIND_TRUE, LIT_TRUE, i);
-          i++;
-          state = ST_LITERAL;
-        } else if (c == 0x66) {
-          this.startLiteral(KIND_FALSE, LIT_FALSE, i);
-          i++;
-          state = ST_LITERAL;
-        } else if (c == 0x6e) {
-          this.startLiteral(KIND_NULL, LIT_NULL, i);
-          i++;
-          state = ST_LITERAL;
+        } else if (c == 0x74 || c == 0x66 || c == 0x6e) {
+          const lit = c == 0x74 ? LIT_TRUE : c == 0x66 ? LIT_FALSE : LIT_NULL;
+          this.scalarStart(c == 0x74 ? KIND_TRUE : c == 0x66 ? KIND_FALSE : KIND_NULL, i);
+          const n = lit.length;
+          if (i + n <= end && chunk[i + 1] == lit[1] && chunk[i + 2] == lit[2] && chunk[i + 3] == lit[3] && (n == 4 || chunk[i + 4] == lit[4])) {
+            // The whole literal is in this chunk.
+            i += n;
+            state = this.valueEnd(i);
+          } else {
+            this.lit = lit;
+            this.litPos = 1;
+            i++;
+            state = ST_LITERAL;
+          }
         } else if (c == 0x5d && state == ST_ARR_FIRST) {
           this.closeContainer(i);
           i++;
-          state = this.afterValue();
+          state = this.depth == 0 ? ST_DONE : ST_NEXT;
         } else {
           return this.fail(JSON_MALFORMED, i);
         }
         continue;
       }
-      if (state == ST_NEXT) {
-        const kind: i32 = this.kinds[this.depth];
-        if (c == 0x2c) {
-          state = kind == KIND_OBJECT ? ST_OBJ_KEY : ST_VALUE;
-        } else if ((c == 0x7d && kind == KIND_OBJECT) || (c == 0x5d && kind == KIND_ARRAY)) {
-          this.closeContainer(i);
-          state = this.afterValue();
-        } else {
-          return this.fail(JSON_MALFORMED, i);
-        }
-        i++;
+      if (state == ST_NUMBER) {
+        i = this.scanNumber(chunk, i, end);
+        if (i < 0) return this.status;
+        state = this.state;
         continue;
       }
-      if (state == ST_OBJ_FIRST || state == ST_OBJ_KEY) {
-        if (c == 0x22) {
-          this.keyStart(i);
+      if (state == ST_ESCAPE) {
+        const b = escapedByte(chunk[i++]);
+        if (b == ESC_UNICODE) {
+          this.uni = 0;
+          this.uniN = 0;
+          state = ST_UNICODE;
+          continue;
+        }
+        if (b < 0) return this.fail(JSON_MALFORMED, i - 1);
+        if (this.strCap) this.stringByte(b);
+        state = ST_STRING;
+        continue;
+      }
+      if (state == ST_UNICODE) {
+        let v = this.uni;
+        let n = this.uniN;
+        while (n < 4 && i < end) {
+          const h = hexValue(chunk[i]);
+          if (h < 0) return this.fail(JSON_MALFORMED, i);
+          v = (v << 4) | h;
+          n++;
           i++;
+        }
+        this.uni = v;
+        this.uniN = n;
+        if (n < 4) break;
+        state = this.unicodeDone(v);
+        continue;
+      }
+      if (state == ST_SURROGATE) {
+        if (chunk[i] == 0x5c) {
+          i++;
+          state = ST_SURROGATE_U;
+        } else {
+          this.loneSurrogate();
           state = ST_STRING;
-        } else if (c == 0x7d && state == ST_OBJ_FIRST) {
-          this.closeContainer(i);
-          i++;
-          state = this.afterValue();
-        } else {
-          return this.fail(JSON_MALFORMED, i);
         }
         continue;
       }
-      if (state == ST_COLON && c == 0x3a) {
-        i++;
-        state = ST_VALUE;
+      if (state == ST_SURROGATE_U) {
+        if (chunk[i] == 0x75) {
+          i++;
+          this.uni = 0;
+          this.uniN = 0;
+          state = ST_UNICODE;
+        } else {
+          // Not a second \u: the lone surrogate is U+FFFD and this is an ordinary escape.
+          this.loneSurrogate();
+          state = ST_ESCAPE;
+        }
         continue;
       }
-      // A missing colon, or anything but whitespace after the root value.
-      return this.fail(JSON_MALFORMED, i);
+      // ST_LITERAL, split across chunks.
+      const lit = this.lit;
+      let p = this.litPos;
+      while (p < lit.length && i < end) {
+        if (chunk[i] != lit[p]) return this.fail(JSON_MALFORMED, i);
+        p++;
+        i++;
+      }
+      this.litPos = p;
+      if (p < lit.length) break;
+      state = this.valueEnd(i);
     }
     this.state = state;
+    // A key read in place must not outlive this chunk (the caller may reuse its buffer).
+    if (this.keyInPlace) this.keyToBuffer(chunk, this.strKey && state == ST_STRING ? end : this.keyFrom + this.keyLen);
     if (this.decLen > 0) this.flushDecoded();
     if (this.rawOpen > 0) this.flushRaw(end);
     this.consumed += end - start;
@@ -406,15 +489,14 @@ export class JsonMatcher extends MatchRouter {
     const targets = this.targets;
     for (let i = 0; i < targets.length; i++) targets[i].reset();
     const held = this.held;
-    for (let i = 0; i < held.length; i++) held[i].release();
+    for (let i = 0; i < held.length; i++) if (held[i].buf.offset != NO_BLOCK) held[i].release();
     const records = this.records;
-    for (let i = 0; i < records.length; i++) records[i].list.release();
-    const frames = this.frames;
-    for (let i = 0; i < frames.length; i++) frames[i].depth = NONE;
-    for (let d = 0; d <= this.deepest + 1 && d < this.frameHead.length; d++) {
-      this.frameHead[d] = NONE;
-      this.hookCount[d] = 0;
-      this.keyHookCount[d] = 0;
+    for (let i = 0; i < records.length; i++) if (records[i].list.offset != NO_BLOCK) records[i].list.release();
+    if (!this.complete) {
+      // A document that ended early may have left frames attached; a complete one detached all.
+      const frames = this.frames;
+      for (let i = 0; i < frames.length; i++) frames[i].depth = NONE;
+      for (let d = 0; d <= this.deepest + 1 && d < this.frameHead.length; d++) this.clearDepth(d);
     }
     this.consTop = 0;
     this.scalarBase = 0;
@@ -479,6 +561,12 @@ export class JsonMatcher extends MatchRouter {
   keyIs(name: Uint8Array): bool {
     const n = this.keyLen;
     if (this.keyOver || n != name.length) return false;
+    if (this.keyInPlace) {
+      const src = this.keySrc;
+      const from = this.keyFrom;
+      for (let i = 0; i < n; i++) if (src[from + i] != name[i]) return false;
+      return true;
+    }
     const k = this.keyBuf;
     for (let i = 0; i < n; i++) if (k[i] != name[i]) return false;
     return true;
@@ -523,6 +611,13 @@ export class JsonMatcher extends MatchRouter {
       return;
     }
     this.childIdx[d]++;
+    if (this.everyChild[d] == 0) {
+      // Every frame here wants one member name: skip keys that cannot be any of them.
+      const len = this.keyLen;
+      if (this.keyOver || ((this.nameLengths[d] >>> (len & 31)) & 1) == 0) return;
+      const first: i32 = len == 0 ? 0 : this.keyInPlace ? this.keySrc[this.keyFrom] : this.keyBuf[0];
+      if (len > 0 && ((this.nameFirsts[d] >>> (first & 31)) & 1) == 0) return;
+    }
     let f = this.frameHead[d];
     while (f != NONE) {
       const next = this.frameNext[f];
@@ -545,6 +640,22 @@ export class JsonMatcher extends MatchRouter {
     this.frameHead[d] = f.id;
     if (f.hooks) this.hookCount[d]++;
     if (f.keyHooks) this.keyHookCount[d]++;
+    const name = kind == KIND_OBJECT ? f.objectKey() : null;
+    if (name == null) {
+      this.everyChild[d]++;
+    } else {
+      this.nameLengths[d] |= 1 << (name.length & 31);
+      if (name.length > 0) this.nameFirsts[d] |= 1 << (name[0] & 31);
+    }
+  }
+
+  private clearDepth(d: i32): void {
+    this.frameHead[d] = NONE;
+    this.hookCount[d] = 0;
+    this.keyHookCount[d] = 0;
+    this.nameLengths[d] = 0;
+    this.nameFirsts[d] = 0;
+    this.everyChild[d] = 0;
   }
 
   private openContainer(kind: i32, pos: i32): bool {
@@ -574,9 +685,7 @@ export class JsonMatcher extends MatchRouter {
       frame.depth = NONE;
       f = next;
     }
-    this.frameHead[d] = NONE;
-    this.hookCount[d] = 0;
-    this.keyHookCount[d] = 0;
+    this.clearDepth(d);
     if (this.consTop > this.consBase[d]) this.endConsumers(this.consBase[d], end);
     this.depth = d - 1;
     this.childEnded(end);
@@ -624,23 +733,23 @@ export class JsonMatcher extends MatchRouter {
     this.rawFrom = upTo;
   }
 
-  private afterValue(): i32 {
-    return this.depth == 0 ? ST_DONE : ST_NEXT;
-  }
-
-  private startLiteral(kind: i32, lit: Uint8Array, pos: i32): void {
-    this.valueStart(kind, pos);
-    this.lit = lit;
-    this.litPos = 1;
-  }
-
-  private keyStart(pos: i32): void {
+  // A scalar value starts: routed only where some frame listens.
+  private scalarStart(kind: i32, pos: i32): void {
     const d = this.depth;
-    this.strKey = true;
-    this.keyLen = 0;
-    this.keyOver = false;
-    this.strCap = this.frameHead[d] != NONE;
-    if (this.keyHookCount[d] == 0) return;
+    if (d > 0 && this.frameHead[d] == NONE) this.scalarBase = this.consTop;
+    else this.valueStart(kind, pos);
+  }
+
+  // A scalar value ended just before `end`; returns the next state.
+  private valueEnd(end: i32): i32 {
+    const d = this.depth;
+    if (this.consTop > this.scalarBase || this.hookCount[d] > 0) this.scalarEnd(end);
+    return d == 0 ? ST_DONE : ST_NEXT;
+  }
+
+  // A member key starts at `pos` in an object whose frames want the keys' raw text.
+  private keyStartHooks(pos: i32): void {
+    const d = this.depth;
     if (this.rawOpen > 0) this.flushRaw(pos);
     this.scalarBase = this.consTop;
     this.keyConsumers = true;
@@ -652,17 +761,22 @@ export class JsonMatcher extends MatchRouter {
     }
   }
 
-  // The closing quote of a string was at end - 1.
-  private stringEnd(end: i32): i32 {
-    if (this.strKey) {
-      if (this.keyConsumers) {
-        this.keyConsumers = false;
-        if (this.consTop > this.scalarBase) this.endConsumers(this.scalarBase, end);
-      }
-      return ST_COLON;
-    }
-    this.scalarEnd(end);
-    return this.afterValue();
+  // Copies the key read so far in place, keySrc[keyFrom, upTo), to keyBuf (a key longer than every
+  // name is only marked as such: it cannot match).
+  private keyToBuffer(src: Uint8Array, upTo: i32): void {
+    const n = upTo - this.keyFrom;
+    const k = this.keyBuf;
+    const kept = n < k.length ? n : k.length;
+    for (let i = 0; i < kept; i++) k[i] = src[this.keyFrom + i];
+    this.keyLen = kept;
+    if (n > kept) this.keyOver = true;
+    this.keyInPlace = false;
+  }
+
+  // The closing quote of a key with consumers was at end - 1.
+  private keyEnd(end: i32): void {
+    this.keyConsumers = false;
+    if (this.consTop > this.scalarBase) this.endConsumers(this.scalarBase, end);
   }
 
   // ---- string contents ----
@@ -803,8 +917,7 @@ export class JsonMatcher extends MatchRouter {
   }
 
   private numberEnd(at: i32): i32 {
-    this.scalarEnd(at);
-    this.state = this.afterValue();
+    this.state = this.valueEnd(at);
     return at;
   }
 
@@ -835,6 +948,14 @@ function makeStringStops(): Uint8Array {
 }
 
 const ESC_UNICODE: i32 = -2;
+
+// The next '"' in buf[from, to), or `to`. Most strings are short: a plain loop beats a call; past
+// 8 bytes the glue's findByte (memchr in JS, SIMD in wasm) takes over.
+function quoteAt(buf: Uint8Array, from: i32, to: i32): i32 {
+  const stop = from + 8 < to ? from + 8 : to;
+  for (let i = from; i < stop; i++) if (buf[i] == 0x22) return i;
+  return stop < to ? findByte(buf, 0x22, stop, to) : to;
+}
 
 // The byte a one-character escape stands for; ESC_UNICODE for \u, -1 for an invalid escape.
 function escapedByte(c: i32): i32 {

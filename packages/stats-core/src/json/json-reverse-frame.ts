@@ -82,6 +82,10 @@ export class ReverseFrame extends StepFrame {
     this.passScalar = arrMode == RA_ALL;
   }
 
+  override objectKey(): Uint8Array | null {
+    return this.objMode == RO_KEY ? this.objName : null;
+  }
+
   open(_m: MatchRouter, kind: i32): bool {
     if (this.out.done) return false;
     const mode = kind == KIND_ARRAY ? this.arrMode : this.objMode;

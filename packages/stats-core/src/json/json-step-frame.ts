@@ -18,6 +18,13 @@ export abstract class StepFrame {
   /** A scalar given to this step is its own result (@reverse as the last component). */
   passScalar: bool = false;
 
+  /**
+   * The one member name this frame reacts to in an object, or null when it looks at every member.
+   * Lets the matcher skip routing for keys no frame of the object can want.
+   */
+  objectKey(): Uint8Array | null {
+    return null;
+  }
   /** The container starts: false keeps the frame detached (nothing to do there). */
   abstract open(m: MatchRouter, kind: i32): bool;
   /** A child value of kind `kind` starts at `pos` (its key is m's current key in an object). */
