@@ -663,8 +663,10 @@ export class JsonMatcher extends MatchRouter {
       this.fail(JSON_TOO_DEEP, pos);
       return false;
     }
-    this.valueStart(kind, pos);
-    const d = this.depth + 1;
+    const parent = this.depth;
+    if (parent > 0 && this.frameHead[parent] == NONE) this.consBase[parent + 1] = this.consTop;
+    else this.valueStart(kind, pos);
+    const d = parent + 1;
     this.depth = d;
     this.kinds[d] = <u8>kind;
     this.childIdx[d] = 0;
@@ -678,14 +680,16 @@ export class JsonMatcher extends MatchRouter {
     const d = this.depth;
     if (this.rawOpen > 0) this.flushRaw(end);
     let f = this.frameHead[d];
-    while (f != NONE) {
-      const frame = this.frames[f];
-      const next = this.frameNext[f];
-      frame.close(this);
-      frame.depth = NONE;
-      f = next;
+    if (f != NONE) {
+      while (f != NONE) {
+        const frame = this.frames[f];
+        const next = this.frameNext[f];
+        frame.close(this);
+        frame.depth = NONE;
+        f = next;
+      }
+      this.clearDepth(d);
     }
-    this.clearDepth(d);
     if (this.consTop > this.consBase[d]) this.endConsumers(this.consBase[d], end);
     this.depth = d - 1;
     this.childEnded(end);
