@@ -243,6 +243,15 @@ describe.each(builds)("JSON path matcher on the $name build", (build) => {
     });
   });
 
+  describe("keys that look special", () => {
+    it("reads @names that are not modifiers, and escaped specials, as keys", () => {
+      const doc = '{"@type":"t","@reverse":"r","#":1,"a.b":2,"a|b":3,"x*":4,"#abc":5}';
+      expect(trace(build, ["@type", "\\@reverse", "\\#", "a\\.b", "a\\|b", "x\\*", "#abc"], doc)).toBe(
+        lines("#0 STRING t", "#1 STRING r", "#2 NUMBER 1", "#3 NUMBER 2", "#4 NUMBER 3", "#5 NUMBER 4", "#6 NUMBER 5", "status OK"),
+      );
+    });
+  });
+
   describe("# and #.", () => {
     it("counts arrays, maps elements, skips misses, nests", () => {
       const doc = '{"a":[{"b":1},{"c":2},{"b":[3,{"d":4}]},5,"s"],"e":[],"o":{"#":7,"x":1},"m":[[1,2],[],[3]]}';
@@ -269,7 +278,7 @@ describe.each(builds)("JSON path matcher on the $name build", (build) => {
   });
 
   describe("queries follow gjson's queryMatches", () => {
-    const doc = `{"r":[
+    const doc = `{"e":[{"a":"x"},{"":"x"}],"r":[
       {"n":5,"s":"5","b":true,"z":null,"o":{}},
       {"n":0,"s":"null","b":false,"t":"TRUE"},
       {"n":-2.5e1,"s":"B","t":"f"},
@@ -322,6 +331,8 @@ describe.each(builds)("JSON path matcher on the $name build", (build) => {
       ['r.#(=="plain")', "#0 STRING plain"],
       ["r.#(==7)", "#0 NUMBER 7"],
       ["r.#(==~true)#", "#0 ARRAY [7,true]"],
+      // An empty query key on an object element is gjson's Get(element, ""): the member "".
+      ['e.#(=="x")', '#0 OBJECT {"":"x"}'],
       // First match: the path goes on inside it and stops there even if it finds nothing.
       ["r.#(n>0).t", ""],
       ["r.#(n>50).t", "#0 STRING yes"],
