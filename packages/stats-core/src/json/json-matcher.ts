@@ -50,12 +50,13 @@ export { JsonPathSet } from "./json-path-set";
 // maxDepth). Each open container may carry frames: the path steps interested in its children
 // (json-step-frame.ts). A child that some step selects gets consumers — targets receiving its bytes,
 // raw or (strings) decoded, as they stream; a container child a step goes into gets the next step's
-// frame. Containers nobody is interested in are scanned with no routing at all: strings in a tight
-// loop looking only for the quote, the backslash and control characters. Values are reported the
-// moment they are known; only values whose selection is not yet decided (a @reverse candidate, an
-// element whose query condition comes after the value) are held, in the arena, through the lease.
-// Bad input never throws: it ends matching for the document with a status (values already
-// reported stay reported, an open one is ended), and every step is O(1) per byte.
+// frame. Containers nobody is interested in are scanned with no routing at all, and strings nobody
+// decodes are skipped quote to quote (the glue's findByte: memchr in JS, SIMD in wasm), looking back
+// only for the backslashes that would escape a quote. Values are reported the moment they are
+// known; only values whose selection is not yet decided (a @reverse candidate, an element whose
+// query condition comes after the value) are held, in the arena, through the lease. Bad input
+// never throws: it ends matching for the document with a status (values already reported stay
+// reported, an open one is ended), and every step is O(1) per byte.
 
 // Tokenizer states.
 const ST_VALUE: i32 = 0; // a value must come (root, after ':', after ',' in an array)

@@ -154,7 +154,7 @@ export class PathParser {
         }
         i = j;
       }
-      const s = step!;
+      const s: PathStep = step;
       if (inQuery && s.kind != STEP_KEY && s.kind != STEP_COUNT) return this.fail(i, "unsupported inside a query");
       steps.push(s);
       if (i >= end) break;
