@@ -5,7 +5,7 @@ const code = await compileWithWasmGlue([
   "src/probe/wasm-entry.ts",
   "--outFile", "build/probe.wasm",
   "--bindings", "esm",
-  "--runtime", "incremental",
+  "--runtime", "minimal",
   "--enable", "simd",
   "-O3",
   "--noAssert",

@@ -1,6 +1,6 @@
 // The bench's wasm module: the portable probe compiled by asc against stats-core's sources,
 // driven from JavaScript through asc's generated ESM bindings (which copy each chunk into linear
-// memory, as a Proxy-Wasm host does).
+// memory, as a Proxy-Wasm host does). Built with asc's minimal runtime: see probeEnd.
 import { Arena } from "@aistats/stats-core";
 import { OpenAiStreamProbe } from "./openai-stream-probe";
 
@@ -16,6 +16,9 @@ export function probeFeed(chunk: Uint8Array): void {
 
 export function probeEnd(): i32 {
   probe.end();
+  // The minimal runtime collects garbage only when asked: once per exchange, as the plugin does at
+  // the end of each stream, keeps the hot path free of the incremental GC's shadow-stack spills.
+  __collect();
   return probe.answerBytes;
 }
 
