@@ -1,6 +1,6 @@
 import { NO_BLOCK } from "../arena/arena";
 import { ArenaLease } from "../arena/arena-lease";
-import { findByte } from "../glue/target";
+import { SHORT_SCAN_BYTES, findByte } from "../glue/target";
 import { HeldValue } from "./json-held-value";
 import {
   JSON_INCOMPLETE,
@@ -955,9 +955,9 @@ function makeStringStops(): Uint8Array {
 const ESC_UNICODE: i32 = -2;
 
 // The next '"' in buf[from, to), or `to`. Most strings are short: a plain loop beats a call; past
-// 8 bytes the glue's findByte (memchr in JS, SIMD in wasm) takes over.
+// the glue's SHORT_SCAN_BYTES its findByte (memchr in JS, SIMD in wasm) takes over.
 function quoteAt(buf: Uint8Array, from: i32, to: i32): i32 {
-  const stop = from + 8 < to ? from + 8 : to;
+  const stop = from + SHORT_SCAN_BYTES < to ? from + SHORT_SCAN_BYTES : to;
   for (let i = from; i < stop; i++) if (buf[i] == 0x22) return i;
   return stop < to ? findByte(buf, 0x22, stop, to) : to;
 }

@@ -6,6 +6,13 @@ export function copyBytes(dst: Uint8Array, dstOffset: i32, src: Uint8Array, star
 }
 
 /**
+ * Ranges shorter than this are better scanned by a plain loop than by findByte: in V8 the call
+ * into TypedArray#indexOf costs about as much as looping over ~64 bytes (measured on the matcher's
+ * per-string skip, where most strings of an OpenAI chunk are 10–40 bytes).
+ */
+export const SHORT_SCAN_BYTES: i32 = 64;
+
+/**
  * Index of the first `byte` in buf[from, to), or `to`. V8's TypedArray#indexOf is a memchr, far
  * faster than an indexed loop, but it searches to the end of the whole array: it is used only
  * when the bytes past `to` are not many more than the range itself (always so for a whole chunk),

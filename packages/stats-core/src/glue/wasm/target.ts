@@ -8,6 +8,9 @@ export function copyBytes(dst: Uint8Array, dstOffset: i32, src: Uint8Array, star
   memory.copy(dst.dataStart + <usize>dstOffset, src.dataStart + <usize>start, <usize>(end - start));
 }
 
+/** Ranges shorter than this are scanned by a plain loop rather than findByte (see ../js/target.ts). */
+export const SHORT_SCAN_BYTES: i32 = 8;
+
 /** Index of the first `byte` in buf[from, to), or `to`: 16 bytes per step with SIMD. */
 export function findByte(buf: Uint8Array, byte: i32, from: i32, to: i32): i32 {
   if (from < 0) from = 0;
