@@ -28,6 +28,7 @@ export const ADAPTERS: Readonly<Record<string, AdapterEntry>> = {
     load: () => import("./core-wasm.js"),
     inAll: true,
   },
+  "proxy-wasm": { description: "plugin.wasm in the Envoy-faithful proxy-wasm-host (run pnpm --filter @aistats/proxy-wasm build first)", load: () => import("./proxy-wasm.js"), inAll: true },
 };
 
 export class UnknownAdapterError extends Error {

@@ -1,0 +1,128 @@
+// plugin.wasm as Envoy runs it: loaded, configured and driven by @aistats/proxy-wasm-host (which
+// refuses what Envoy refuses and encodes filter state, span tags and metrics as Envoy does).
+// Run `pnpm build` first (turbo does).
+import { readFileSync } from "node:fs";
+import { FilterDataStatus, FilterHeadersStatus, ManualClock, ProxyWasmHost } from "@aistats/proxy-wasm-host";
+import { describe, expect, it } from "vitest";
+
+const wasm = new Uint8Array(readFileSync(new URL("../build/plugin.wasm", import.meta.url)));
+const ROUTE = "llm-route";
+const CLUSTER = "outbound|443||api.openai.com";
+const PREFIX = `route.${ROUTE}.upstream.${CLUSTER}.model.gpt-4o.consumer.none.metric.`;
+
+const sse = (o: object): string => `data: ${JSON.stringify(o)}\n\n`;
+const chunks = [
+  sse({ id: "c1", model: "gpt-4o", choices: [{ index: 0, delta: { content: "Hel" } }] }),
+  sse({ id: "c1", model: "gpt-4o", choices: [{ index: 0, delta: { content: "lo \"there\"" } }] }),
+  sse({ id: "c1", model: "gpt-4o", choices: [], usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 } }),
+  "data: [DONE]\n\n",
+];
+
+async function startHost(config: object = {}, clock = new ManualClock()): Promise<ProxyWasmHost> {
+  return ProxyWasmHost.start(wasm, {
+    pluginConfig: JSON.stringify(config),
+    properties: { route_name: ROUTE, cluster_name: CLUSTER },
+    clock,
+  });
+}
+
+function aiLog(text: string): Record<string, unknown> {
+  // Filter state holds the JSON as a string's contents (Higress MarshalStr).
+  return JSON.parse(JSON.parse(`"${text}"`) as string) as Record<string, unknown>;
+}
+
+describe("plugin.wasm", () => {
+  it("imports only Proxy-Wasm hostcalls and exports the ABI 0.2.1 callbacks", () => {
+    const module = new WebAssembly.Module(wasm);
+    const imports = WebAssembly.Module.imports(module);
+    for (const i of imports) {
+      expect(i.module).toBe("env");
+      expect(i.name).toMatch(/^proxy_/);
+    }
+    expect(imports.map((i) => i.name)).not.toContain("abort");
+    const exports = WebAssembly.Module.exports(module).map((e) => e.name);
+    for (const name of ["proxy_abi_version_0_2_1", "malloc", "proxy_on_context_create", "proxy_on_vm_start", "proxy_on_configure", "proxy_on_request_headers", "proxy_on_request_body", "proxy_on_response_headers", "proxy_on_response_body", "proxy_on_log", "proxy_on_done", "proxy_on_delete"]) {
+      expect(exports).toContain(name);
+    }
+  });
+
+  it("loads and configures in the Envoy-faithful host, with the empty configuration too", async () => {
+    const host = await ProxyWasmHost.load(wasm, {});
+    const started = host.start();
+    expect(started.ok).toBe(true);
+    expect(host.logs.messages("info").some((m) => m.startsWith("aistats: configured"))).toBe(true);
+  });
+
+  it("fails proxy_on_configure on a bad configuration, naming the field in an error log line", async () => {
+    const host = await ProxyWasmHost.load(wasm, {
+      pluginConfig: JSON.stringify({ attributes: [{ key: "a", value_source: "response_streaming_body", value: "x", rule: "middle" }] }),
+    });
+    const started = host.start();
+    expect(started.ok).toBe(false);
+    const errors = host.logs.messages("error");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^aistats: invalid configuration: attributes\[0\]\.rule: /);
+  });
+
+  it("records a stream as Higress does (ai_log, span tags, counters) and leaves the traffic unchanged", async () => {
+    const clock = new ManualClock();
+    const host = await startHost({ attributes: [{ key: "answer", value_source: "response_streaming_body", value: "choices.0.delta.content", rule: "append", apply_to_log: true }] }, clock);
+    const s = host.newHttpStream();
+    const request = JSON.stringify({ model: "gpt-4o", stream: true, messages: [{ role: "user", content: "hi" }] });
+    expect(s.requestHeaders({ ":method": "POST", ":path": "/v1/chat/completions", ":authority": "api.openai.com" }).status).toBe(FilterHeadersStatus.Continue);
+    expect(s.requestBody(request, true).status).toBe(FilterDataStatus.Continue);
+    clock.advanceMs(100);
+    expect(s.responseHeaders({ ":status": "200", "content-type": "text/event-stream" }).status).toBe(FilterHeadersStatus.Continue);
+    clock.advanceMs(20);
+    chunks.forEach((c, i) => {
+      expect(s.responseBody(c, i === chunks.length - 1).status).toBe(FilterDataStatus.Continue);
+      clock.advanceMs(10);
+    });
+    s.complete();
+
+    expect(s.upstream.bodyText).toBe(request);
+    expect(s.downstream.chunks.map((c) => new TextDecoder().decode(c))).toEqual(chunks);
+    const log = aiLog(s.accessLogFilterState("wasm.ai_log"));
+    expect(log).toMatchObject({ model: "gpt-4o", input_token: 12, output_token: 5, total_token: 17, response_type: "stream", answer: 'Hello "there"', llm_first_token_duration: 120 });
+    expect(s.spanTags.get("gen_ai.usage.input_tokens")).toBe("12");
+    expect(s.spanTags.get("gen_ai.span.kind")).toBe("LLM");
+    expect(host.metrics.counter(`${PREFIX}input_token`)).toBe(12);
+    expect(host.metrics.counter(`${PREFIX}output_token`)).toBe(5);
+    expect(host.metrics.counter(`${PREFIX}llm_stream_duration_count`)).toBe(1);
+    expect(host.vmFailure).toBeNull();
+  });
+
+  it("still logs what it saw when the client disconnects mid-stream, and counts it once", async () => {
+    const host = await startHost();
+    const s = host.newHttpStream();
+    s.requestHeaders({ ":method": "POST", ":path": "/v1/chat/completions" });
+    s.requestBody(JSON.stringify({ model: "gpt-4o", stream: true }), true);
+    s.responseHeaders({ ":status": "200", "content-type": "text/event-stream" });
+    s.responseBody(chunks[0]!, false);
+    s.responseBody(chunks[2]!, false);
+    s.abort();
+    const log = aiLog(s.accessLogFilterState("wasm.ai_log"));
+    expect(log).toMatchObject({ model: "gpt-4o", input_token: 12, response_type: "stream" });
+    expect(host.metrics.counter(`${PREFIX}input_token`)).toBe(12);
+  });
+
+  it("keeps its linear memory flat after warm-up, however many streams run", async () => {
+    const host = await startHost({ use_default_attributes: true });
+    const run = (n: number): void => {
+      for (let i = 0; i < n; i++) {
+        const s = host.newHttpStream();
+        s.requestHeaders({ ":method": "POST", ":path": "/v1/chat/completions" });
+        s.requestBody(JSON.stringify({ model: "gpt-4o", stream: true, messages: [{ role: "user", content: "x".repeat(2000) }] }), true);
+        s.responseHeaders({ ":status": "200", "content-type": "text/event-stream" });
+        for (const c of chunks) s.responseBody(c, false);
+        s.responseBody("", true);
+        s.complete();
+      }
+    };
+    run(50);
+    const warm = host.memory.current;
+    run(300);
+    expect(host.memory.current).toBe(warm);
+    expect(host.vmFailure).toBeNull();
+  });
+});
