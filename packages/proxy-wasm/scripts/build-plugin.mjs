@@ -11,7 +11,6 @@ mkdirSync("build", { recursive: true });
 const code = await compileWithWasmGlue([
   "assembly/index.ts",
   "--outFile", "build/plugin.wasm",
-  "--textFile", "build/plugin.wat",
   "--runtime", "minimal",
   "--use", "abort=assembly/abort/pluginAbort",
   "--enable", "simd",
