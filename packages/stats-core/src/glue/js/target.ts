@@ -6,6 +6,14 @@ export function copyBytes(dst: Uint8Array, dstOffset: i32, src: Uint8Array, star
 }
 
 /**
+ * buf[i] as an i32, for the hottest byte loops; the caller guarantees 0 <= i < buf.length. In
+ * wasm it skips the bounds check an indexed read makes.
+ */
+export function loadByte(buf: Uint8Array, i: i32): i32 {
+  return buf[i];
+}
+
+/**
  * Ranges shorter than this are better scanned by a plain loop than by findByte: in V8 the call
  * into TypedArray#indexOf costs about as much as looping over ~64 bytes (measured on the matcher's
  * per-string skip, where most strings of an OpenAI chunk are 10–40 bytes).

@@ -8,6 +8,13 @@ export function copyBytes(dst: Uint8Array, dstOffset: i32, src: Uint8Array, star
   memory.copy(dst.dataStart + <usize>dstOffset, src.dataStart + <usize>start, <usize>(end - start));
 }
 
+/** buf[i] with no bounds check: the caller guarantees 0 <= i < buf.length (see ../js/target.ts). */
+// @ts-ignore: decorator
+@inline
+export function loadByte(buf: Uint8Array, i: i32): i32 {
+  return <i32>load<u8>(buf.dataStart + <usize>i);
+}
+
 /** Ranges shorter than this are scanned by a plain loop rather than findByte (see ../js/target.ts). */
 export const SHORT_SCAN_BYTES: i32 = 8;
 
