@@ -192,7 +192,20 @@ export function proxy_on_response_headers(contextId: i32, _numHeaders: i32, endO
   ex.responseHeaders(nowMs());
   if (endOfStream != 0) endResponse(s);
   else s.publish(counterSet());
+  settle(s);
   return ACTION_CONTINUE;
+}
+
+/**
+ * Called last in a callback: when a log was just written, collect. Building a log leaves garbage
+ * in proportion to the values it holds (up to value_length_limit each), and the minimal runtime
+ * only collects when asked; at the end of a callback every live object is reachable from the
+ * globals, so collecting is safe. At most twice per stream (early and final log).
+ */
+function settle(s: Stream): void {
+  if (!s.wroteLog) return;
+  s.wroteLog = false;
+  __collect();
 }
 
 function endResponse(s: Stream): void {
@@ -214,12 +227,16 @@ export function proxy_on_response_body(contextId: i32, bodySize: i32, endOfStrea
     s.publish(counterSet());
   }
   if (endOfStream != 0) endResponse(s);
+  settle(s);
   return ACTION_CONTINUE;
 }
 
 export function proxy_on_response_trailers(contextId: i32, _numTrailers: i32): i32 {
   const s = streamOf(contextId);
-  if (s != null) endResponse(s);
+  if (s != null) {
+    endResponse(s);
+    settle(s);
+  }
   return ACTION_CONTINUE;
 }
 
@@ -231,6 +248,7 @@ export function proxy_on_log(contextId: i32): void {
   if (ex == null) return;
   if (!ex.records.final) ex.abort(nowMs());
   s.publish(counterSet());
+  settle(s);
 }
 
 export function proxy_on_done(contextId: i32): i32 {

@@ -12,6 +12,8 @@ export class Stream {
   requestEnded: bool = false;
   responseStarted: bool = false;
   responseEnded: bool = false;
+  /** A log was written since the last collection (its text is garbage now: see index.ts settle). */
+  wroteLog: bool = false;
   private written: i32 = 0;
   private countersApplied: bool = false;
 
@@ -23,6 +25,7 @@ export class Stream {
     if (r.skipped) return;
     if (r.sequence > 0 && r.sequence != this.written) {
       this.written = r.sequence;
+      this.wroteLog = true;
       setProperty("ai_log", escapeForJsonString(r.log));
       // Values are already MarshalStr-escaped by the engine.
       for (let i = 0; i < r.logFieldKeys.length; i++) setProperty(r.logFieldKeys[i], String.UTF8.encode(r.logFieldValues[i]));
