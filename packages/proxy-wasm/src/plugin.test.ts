@@ -106,6 +106,48 @@ describe("plugin.wasm", () => {
     expect(host.metrics.counter(`${PREFIX}input_token`)).toBe(12);
   });
 
+  it("counts what it could not record (an SSE event over max_event_bytes) and still logs the rest", async () => {
+    const host = await startHost({ max_event_bytes: 1024 });
+    const s = host.newHttpStream();
+    s.requestHeaders({ ":method": "POST", ":path": "/v1/chat/completions" });
+    s.requestBody(JSON.stringify({ model: "gpt-4o", stream: true }), true);
+    s.responseHeaders({ ":status": "200", "content-type": "text/event-stream" });
+    const huge = sse({ id: "c1", model: "gpt-4o", choices: [{ index: 0, delta: { content: "x".repeat(5000) } }] });
+    s.responseBody(huge.slice(0, 3000), false);
+    s.responseBody(huge.slice(3000), false);
+    s.responseBody(chunks[2]!, true);
+    s.complete();
+    expect(host.metrics.counter("aistats_dropped_total.reason.oversized_event")).toBe(1);
+    expect(aiLog(s.accessLogFilterState("wasm.ai_log"))).toMatchObject({ input_token: 12, aistats_truncated: 1 });
+    expect(s.downstream.bodyText).toBe(huge + chunks[2]);
+  });
+
+  it("picks the _rules_ configuration by :authority and writes separate log fields to wasm.<key>", async () => {
+    const host = await startHost({
+      _rules_: [
+        {
+          _match_domain_: ["*.example.com"],
+          attributes: [{ key: "user", value_source: "request_header", value: "x-user", apply_to_log: true, as_separate_log_field: true }],
+        },
+      ],
+    });
+    const stream = (authority: string) => {
+      const s = host.newHttpStream();
+      s.requestHeaders({ ":method": "POST", ":path": "/v1/chat/completions", ":authority": authority, "x-user": 'a "quoted" name' }, true);
+      s.responseHeaders({ ":status": "200", "content-type": "application/json" });
+      s.responseBody(JSON.stringify({ model: "gpt-4o", usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } }), true);
+      s.complete();
+      return s;
+    };
+    const matched = stream("llm.example.com:443");
+    expect(matched.filterStateText("wasm.user")).toBe('a \\"quoted\\" name');
+    expect(aiLog(matched.accessLogFilterState("wasm.ai_log"))).not.toHaveProperty("user");
+    // Only _rules_ at the top level: a host no rule matches is not processed at all.
+    const other = stream("api.openai.com");
+    expect(other.accessLogFilterState("wasm.ai_log")).toBe("-");
+    expect(other.filterStateText("wasm.user")).toBeUndefined();
+  });
+
   it("keeps its linear memory flat after warm-up, however many streams run", async () => {
     const host = await startHost({ use_default_attributes: true });
     const run = (n: number): void => {
