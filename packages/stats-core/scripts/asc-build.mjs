@@ -1,5 +1,5 @@
 // Compiles an AssemblyScript entry that imports stats-core's portable sources, serving the wasm
-// glue (src/glue/wasm/target.ts) wherever the sources import src/glue/target.ts. Used for
+// glue (src/glue/wasm/<name>.ts) wherever the sources import src/glue/<name>.ts. Used for
 // stats-core's own test and bench modules and by its consumers (plugin.wasm, apps/bench): their
 // AssemblyScript entries `import … from "@aistats/stats-core"`, which asc resolves to the
 // package's root index.ts and from there to the portable sources.
@@ -7,18 +7,21 @@
 //   node scripts/asc-build.mjs <entry.ts> <out.wasm> [asc options…]
 import asc from "assemblyscript/asc";
 import { realpathSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const glueFile = realpathSync(fileURLToPath(new URL("../src/glue/target.ts", import.meta.url)));
+const glueDir = realpathSync(fileURLToPath(new URL("../src/glue", import.meta.url)));
 
 // Compares real paths: a consumer reaches these sources through node_modules/@aistats/stats-core
 // (a workspace symlink), asc through the plain path.
-function isGlueFile(file) {
+// Every module directly in src/glue/ (target.ts, text.ts, …) re-exports its JS implementation from
+// src/glue/js/; the wasm build serves the wasm implementation of the same name instead.
+function glueModuleOf(file) {
   try {
-    return realpathSync(file) === glueFile;
+    const real = realpathSync(file);
+    return dirname(real) === glueDir && real.endsWith(".ts") ? basename(real, ".ts") : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -27,7 +30,8 @@ export async function compileWithWasmGlue(args) {
   const { error, stderr } = await asc.main(args, {
     readFile(filename, baseDir) {
       const full = resolve(baseDir, filename);
-      if (isGlueFile(full)) return 'export * from "./wasm/target";\n';
+      const glue = glueModuleOf(full);
+      if (glue) return `export * from "./wasm/${glue}";\n`;
       return readText(full);
     },
   });

@@ -1,28 +1,32 @@
 // Builds JSON text the way Go's encoding/json writes it, which is what Higress's ai_log is:
 // strings escaped with `<`, `>`, `&`, U+2028 and U+2029 as \u escapes, invalid UTF-8 as \ufffd,
-// and raw JSON values copied with the same treatment inside their strings. Text gathers in a
-// short chunk of UTF-16 units; full chunks go to a list joined once (no quadratic concatenation).
+// and raw JSON values copied with the same treatment inside their strings. The text gathers as
+// UTF-8 in one byte buffer the writer keeps and reuses (it grows to the largest log written and
+// stays), and becomes a string once, in finish(): building a log makes no per-character garbage,
+// which matters in wasm, where the plugin collects only between callbacks.
+import { copyBytes } from "../glue/target";
+import { utf8ToString } from "../glue/text";
 
-const CHUNK_UNITS: i32 = 64;
 const HEX: string = "0123456789abcdef";
 
 export class JsonWriter {
-  private parts: Array<string> = new Array<string>(0);
-  private chunk: string = "";
-  private units: i32 = 0;
+  private buf: Uint8Array = new Uint8Array(1024);
+  private len: i32 = 0;
+  // A high surrogate of text() / stringLiteral() waiting for its low half.
+  private pendingHigh: i32 = 0;
 
-  /** Appends ASCII/any text as it is (already valid JSON where it goes). */
+  /** Appends text as it is (already valid JSON where it goes). */
   text(s: string): void {
-    if (s.length == 0) return;
-    this.flushChunk();
-    this.parts.push(s);
+    for (let i = 0; i < s.length; i++) this.unit(s.charCodeAt(i));
+    this.flushHigh();
   }
 
   /** Appends a JSON string literal for `s` (quotes included). */
   stringLiteral(s: string): void {
-    this.unit(0x22);
+    this.ascii(0x22);
     for (let i = 0; i < s.length; i++) this.escapedUnit(s.charCodeAt(i));
-    this.unit(0x22);
+    this.flushHigh();
+    this.ascii(0x22);
   }
 
   /** Appends the UTF-8 bytes b[start, end) as escaped string contents (no quotes). */
@@ -37,11 +41,11 @@ export class JsonWriter {
       }
       const n = sequenceLength(b, i, end);
       if (n == 0) {
-        this.text("\\ufffd");
+        this.replacement();
         i++;
         continue;
       }
-      this.codePoint(decodeAt(b, i, n));
+      this.sequence(b, i, n);
       i += n;
     }
   }
@@ -56,17 +60,17 @@ export class JsonWriter {
       const c = <i32>b[i];
       if (c < 0x80) {
         if (c == 0x3c || c == 0x3e || c == 0x26) this.hexEscape(c);
-        else this.unit(c);
+        else this.ascii(c);
         i++;
         continue;
       }
       const n = sequenceLength(b, i, end);
       if (n == 0) {
-        this.text("\\ufffd");
+        this.replacement();
         i++;
         continue;
       }
-      this.codePoint(decodeAt(b, i, n));
+      this.sequence(b, i, n);
       i += n;
     }
   }
@@ -76,55 +80,127 @@ export class JsonWriter {
     this.text(numberText(x));
   }
 
-  /** The text written so far; the writer starts over empty. */
+  /** The text written so far; the writer starts over empty (keeping its buffer). */
   finish(): string {
-    this.flushChunk();
-    const text = this.parts.join("");
-    this.parts = new Array<string>(0);
+    this.flushHigh();
+    const text = utf8ToString(this.buf, 0, this.len);
+    this.len = 0;
     return text;
   }
 
-  private codePoint(cp: i32): void {
-    if (cp == 0x2028 || cp == 0x2029) {
-      this.hexEscape(cp);
-      return;
+  // A valid n-byte UTF-8 sequence at b[i]: copied, except U+2028/U+2029, which Go escapes.
+  private sequence(b: Uint8Array, i: i32, n: i32): void {
+    if (n == 3) {
+      const cp = decodeAt(b, i, 3);
+      if (cp == 0x2028 || cp == 0x2029) {
+        this.hexEscape(cp);
+        return;
+      }
     }
-    if (cp < 0x10000) {
-      this.unit(cp);
-      return;
-    }
-    const v = cp - 0x10000;
-    this.unit(0xd800 + (v >> 10));
-    this.unit(0xdc00 + (v & 0x3ff));
+    this.reserve(n);
+    copyBytes(this.buf, this.len, b, i, i + n);
+    this.len += n;
+  }
+
+  private replacement(): void {
+    this.ascii(0x5c);
+    this.ascii(0x75);
+    this.ascii(0x66);
+    this.ascii(0x66);
+    this.ascii(0x66);
+    this.ascii(0x64);
   }
 
   private escapedUnit(u: i32): void {
-    if (u == 0x22) this.text("\\\"");
-    else if (u == 0x5c) this.text("\\\\");
-    else if (u == 0x0a) this.text("\\n");
-    else if (u == 0x0d) this.text("\\r");
-    else if (u == 0x09) this.text("\\t");
-    else if (u == 0x08) this.text("\\b");
-    else if (u == 0x0c) this.text("\\f");
+    if (this.pendingHigh != 0 && (u < 0xdc00 || u > 0xdfff)) this.flushHigh();
+    if (u == 0x22) this.twoChars(0x5c, 0x22);
+    else if (u == 0x5c) this.twoChars(0x5c, 0x5c);
+    else if (u == 0x0a) this.twoChars(0x5c, 0x6e);
+    else if (u == 0x0d) this.twoChars(0x5c, 0x72);
+    else if (u == 0x09) this.twoChars(0x5c, 0x74);
+    else if (u == 0x08) this.twoChars(0x5c, 0x62);
+    else if (u == 0x0c) this.twoChars(0x5c, 0x66);
     else if (u < 0x20 || u == 0x3c || u == 0x3e || u == 0x26 || u == 0x2028 || u == 0x2029) this.hexEscape(u);
     else this.unit(u);
   }
 
+  private twoChars(a: i32, b: i32): void {
+    this.ascii(a);
+    this.ascii(b);
+  }
+
   private hexEscape(u: i32): void {
-    this.text("\\u" + HEX.charAt((u >> 12) & 15) + HEX.charAt((u >> 8) & 15) + HEX.charAt((u >> 4) & 15) + HEX.charAt(u & 15));
+    this.flushHigh();
+    this.ascii(0x5c);
+    this.ascii(0x75);
+    this.ascii(HEX.charCodeAt((u >> 12) & 15));
+    this.ascii(HEX.charCodeAt((u >> 8) & 15));
+    this.ascii(HEX.charCodeAt((u >> 4) & 15));
+    this.ascii(HEX.charCodeAt(u & 15));
   }
 
+  // One UTF-16 unit of a string: surrogate pairs become one 4-byte sequence, lone surrogates
+  // U+FFFD (as TextEncoder and Go's []byte(string) conversion do).
   private unit(u: i32): void {
-    this.chunk += String.fromCharCode(u);
-    this.units++;
-    if (this.units == CHUNK_UNITS) this.flushChunk();
+    if (u >= 0xdc00 && u <= 0xdfff && this.pendingHigh != 0) {
+      const cp = 0x10000 + ((this.pendingHigh - 0xd800) << 10) + (u - 0xdc00);
+      this.pendingHigh = 0;
+      this.codePoint(cp);
+      return;
+    }
+    this.flushHigh();
+    if (u >= 0xd800 && u <= 0xdbff) {
+      this.pendingHigh = u;
+      return;
+    }
+    if (u >= 0xdc00 && u <= 0xdfff) {
+      this.codePoint(0xfffd);
+      return;
+    }
+    this.codePoint(u);
   }
 
-  private flushChunk(): void {
-    if (this.units == 0) return;
-    this.parts.push(this.chunk);
-    this.chunk = "";
-    this.units = 0;
+  private flushHigh(): void {
+    if (this.pendingHigh == 0) return;
+    this.pendingHigh = 0;
+    this.codePoint(0xfffd);
+  }
+
+  private codePoint(cp: i32): void {
+    if (cp < 0x80) {
+      this.ascii(cp);
+      return;
+    }
+    this.reserve(4);
+    const b = this.buf;
+    let at = this.len;
+    if (cp < 0x800) {
+      b[at++] = <u8>(0xc0 | (cp >> 6));
+    } else if (cp < 0x10000) {
+      b[at++] = <u8>(0xe0 | (cp >> 12));
+      b[at++] = <u8>(0x80 | ((cp >> 6) & 0x3f));
+    } else {
+      b[at++] = <u8>(0xf0 | (cp >> 18));
+      b[at++] = <u8>(0x80 | ((cp >> 12) & 0x3f));
+      b[at++] = <u8>(0x80 | ((cp >> 6) & 0x3f));
+    }
+    b[at++] = <u8>(0x80 | (cp & 0x3f));
+    this.len = at;
+  }
+
+  private ascii(c: i32): void {
+    if (this.len == this.buf.length) this.reserve(1);
+    this.buf[this.len] = <u8>c;
+    this.len++;
+  }
+
+  private reserve(n: i32): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length << 1;
+    while (size < this.len + n) size = size << 1;
+    const next = new Uint8Array(size);
+    copyBytes(next, 0, this.buf, 0, this.len);
+    this.buf = next;
   }
 }
 
