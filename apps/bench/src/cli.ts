@@ -1,7 +1,9 @@
 // pnpm bench <suite> [--mb N] [--rounds N] [--seed N]
+// pnpm bench memory [--exchanges N] [--exchange-mb N] [--concurrency N] [--seed N]
+import { runMemory } from "./memory/run-memory.js";
 import { runThroughput } from "./throughput/run-throughput.js";
 
-const suites = ["throughput"] as const;
+const suites = ["throughput", "memory"] as const;
 
 function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -18,6 +20,14 @@ const suite = process.argv[2];
 switch (suite) {
   case "throughput":
     await runThroughput({ bytes: flag("mb", 64) * 1024 * 1024, rounds: flag("rounds", 5), seed: flag("seed", 42) });
+    break;
+  case "memory":
+    process.exitCode = await runMemory({
+      exchanges: Math.round(flag("exchanges", 10000)),
+      exchangeBytes: Math.round(flag("exchange-mb", 1) * 1024 * 1024),
+      concurrency: Math.round(flag("concurrency", 64)),
+      seed: flag("seed", 42),
+    });
     break;
   default:
     console.error(`bench: unknown suite ${suite ?? "(none)"}; suites: ${suites.join(", ")}`);
