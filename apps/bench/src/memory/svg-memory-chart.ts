@@ -9,6 +9,14 @@ export interface MemoryLine {
 }
 
 const MIB = 1024 * 1024;
+/** A round axis step (1, 2 or 5 × 10^k MiB) giving about four grid lines up to `maxMiB`. */
+function tickStep(maxMiB: number): number {
+  const raw = maxMiB / 4;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5]) if (m * power >= raw) return m * power;
+  return 10 * power;
+}
+
 const escape = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 export function svgMemoryChart(title: string, exchanges: number, lines: MemoryLine[], boundBytes: number): string {
@@ -16,17 +24,24 @@ export function svgMemoryChart(title: string, exchanges: number, lines: MemoryLi
   const top = 40;
   const width = 640;
   const height = 300;
-  const maxBytes = Math.max(boundBytes, ...lines.flatMap((l) => l.points.map((p) => p[1]))) * 1.08;
+  const highest = Math.max(boundBytes, ...lines.flatMap((l) => l.points.map((p) => p[1])));
+  const step = tickStep(highest / MIB);
+  const maxBytes = Math.ceil((highest * 1.04) / (step * MIB)) * step * MIB;
   const x = (n: number): number => left + (n / Math.max(1, exchanges)) * width;
   const y = (b: number): number => top + height - (b / maxBytes) * height;
   const parts: string[] = [];
-  for (let t = 0; t <= 4; t++) {
-    const b = (maxBytes * t) / 4;
+  for (let b = 0; b <= maxBytes; b += step * MIB) {
     parts.push(
       `<line x1="${left}" x2="${left + width}" y1="${y(b).toFixed(1)}" y2="${y(b).toFixed(1)}" stroke="#e0e0e0"/>`,
-      `<text x="${left - 6}" y="${(y(b) + 4).toFixed(1)}" text-anchor="end">${(b / MIB).toFixed(0)}</text>`,
+      `<text x="${left - 6}" y="${(y(b) + 4).toFixed(1)}" text-anchor="end">${b / MIB}</text>`,
     );
   }
+  // The after_100 sample: from here on the plugin's memory must not move.
+  const at100 = Math.min(100, exchanges);
+  parts.push(
+    `<line x1="${x(at100).toFixed(1)}" x2="${x(at100).toFixed(1)}" y1="${top}" y2="${top + height}" stroke="#bbb" stroke-dasharray="3 3"/>`,
+    `<text x="${(x(at100) + 3).toFixed(1)}" y="${top + height + 18}" fill="#888">${at100}</text>`,
+  );
   parts.push(
     `<text x="${left + width}" y="${top + height + 18}" text-anchor="end">${exchanges} exchanges</text>`,
     `<text x="${left}" y="${top + height + 18}">0</text>`,
@@ -35,13 +50,10 @@ export function svgMemoryChart(title: string, exchanges: number, lines: MemoryLi
     `<text x="${left + 4}" y="${(y(boundBytes) - 4).toFixed(1)}" fill="#27ae60">arena_bytes + 2 MiB</text>`,
   );
   lines.forEach((line, i) => {
-    const d: string[] = [];
-    let last: number | null = null;
-    for (const [n, b] of line.points) {
-      if (last !== null) d.push(`H${x(n).toFixed(1)}`);
-      d.push(`${d.length === 0 ? "M" : "V"}${d.length === 0 ? `${x(n).toFixed(1)},` : ""}${y(b).toFixed(1)}`);
-      last = b;
-    }
+    // A step line: memory holds its size until the next recorded change.
+    const [first, ...rest] = line.points;
+    const d = [`M${x(first[0]).toFixed(1)},${y(first[1]).toFixed(1)}`];
+    for (const [n, b] of rest) d.push(`H${x(n).toFixed(1)}`, `V${y(b).toFixed(1)}`);
     d.push(`H${x(exchanges).toFixed(1)}`);
     const final = line.points[line.points.length - 1][1];
     parts.push(
