@@ -1,6 +1,6 @@
 import { NO_BLOCK } from "../arena/arena";
 import { ArenaLease } from "../arena/arena-lease";
-import { SHORT_SCAN_BYTES, findByte, loadByte } from "../glue/target";
+import { SHORT_SCAN_BYTES, findByte, loadByte, loadI32, storeI32 } from "../glue/target";
 import { HeldValue } from "./json-held-value";
 import {
   JSON_INCOMPLETE,
@@ -300,7 +300,7 @@ export class JsonMatcher extends MatchRouter {
           if (i >= end) break;
         }
         if (state == ST_NEXT) {
-          const kind: i32 = this.kinds[this.depth];
+          const kind: i32 = loadByte(this.kinds, this.depth);
           if (c == 0x2c) {
             state = kind == KIND_OBJECT ? ST_OBJ_KEY : ST_VALUE;
           } else if ((c == 0x7d && kind == KIND_OBJECT) || (c == 0x5d && kind == KIND_ARRAY)) {
@@ -316,7 +316,7 @@ export class JsonMatcher extends MatchRouter {
           if (c == 0x22) {
             const d = this.depth;
             this.strKey = true;
-            if (this.frameHead[d] != NONE) {
+            if (loadI32(this.frameHead, d) != NONE) {
               // Only objects some step looks into need their keys.
               this.keyLen = 0;
               this.keyOver = false;
@@ -324,7 +324,7 @@ export class JsonMatcher extends MatchRouter {
               this.keySrc = chunk;
               this.keyFrom = i + 1;
               this.strCap = true;
-              if (this.keyHookCount[d] > 0) this.keyStartHooks(i);
+              if (loadI32(this.keyHookCount, d) > 0) this.keyStartHooks(i);
               state = ST_STRING;
             } else {
               this.strCap = false;
@@ -581,7 +581,7 @@ export class JsonMatcher extends MatchRouter {
   }
 
   childCount(depth: i32): i32 {
-    return this.childIdx[depth];
+    return loadI32(this.childIdx, depth);
   }
 
   emitNumber(out: MatchTarget, n: i32): void {
@@ -611,24 +611,24 @@ export class JsonMatcher extends MatchRouter {
   private valueStart(kind: i32, pos: i32): void {
     if (this.rawOpen > 0) this.flushRaw(pos);
     const d = this.depth;
-    if (kind == KIND_OBJECT || kind == KIND_ARRAY) this.consBase[d + 1] = this.consTop;
+    if (kind == KIND_OBJECT || kind == KIND_ARRAY) storeI32(this.consBase, d + 1, this.consTop);
     else this.scalarBase = this.consTop;
     if (d == 0) {
       const roots = this.roots;
       for (let p = 0; p < roots.length; p++) this.evalChild(roots[p], this.sinks[p], kind, pos);
       return;
     }
-    this.childIdx[d]++;
-    if (this.everyChild[d] == 0) {
+    storeI32(this.childIdx, d, loadI32(this.childIdx, d) + 1);
+    if (loadI32(this.everyChild, d) == 0) {
       // Every frame here wants one member name: skip keys that cannot be any of them.
       const len = this.keyLen;
-      if (this.keyOver || ((this.nameLengths[d] >>> (len & 31)) & 1) == 0) return;
+      if (this.keyOver || ((loadI32(this.nameLengths, d) >>> (len & 31)) & 1) == 0) return;
       const first: i32 = len == 0 ? 0 : this.keyInPlace ? this.keySrc[this.keyFrom] : this.keyBuf[0];
-      if (len > 0 && ((this.nameFirsts[d] >>> (first & 31)) & 1) == 0) return;
+      if (len > 0 && ((loadI32(this.nameFirsts, d) >>> (first & 31)) & 1) == 0) return;
     }
-    let f = this.frameHead[d];
+    let f = loadI32(this.frameHead, d);
     while (f != NONE) {
-      const next = this.frameNext[f];
+      const next = loadI32(this.frameNext, f);
       this.frames[f].child(this, kind, pos);
       f = next;
     }
@@ -644,26 +644,26 @@ export class JsonMatcher extends MatchRouter {
       f.depth = NONE;
       return;
     }
-    this.frameNext[f.id] = this.frameHead[d];
-    this.frameHead[d] = f.id;
-    if (f.hooks) this.hookCount[d]++;
-    if (f.keyHooks) this.keyHookCount[d]++;
+    storeI32(this.frameNext, f.id, loadI32(this.frameHead, d));
+    storeI32(this.frameHead, d, f.id);
+    if (f.hooks) storeI32(this.hookCount, d, loadI32(this.hookCount, d) + 1);
+    if (f.keyHooks) storeI32(this.keyHookCount, d, loadI32(this.keyHookCount, d) + 1);
     const name = kind == KIND_OBJECT ? f.objectKey() : null;
     if (name == null) {
-      this.everyChild[d]++;
+      storeI32(this.everyChild, d, loadI32(this.everyChild, d) + 1);
     } else {
-      this.nameLengths[d] |= 1 << (name.length & 31);
-      if (name.length > 0) this.nameFirsts[d] |= 1 << (name[0] & 31);
+      storeI32(this.nameLengths, d, loadI32(this.nameLengths, d) | (1 << (name.length & 31)));
+      if (name.length > 0) storeI32(this.nameFirsts, d, loadI32(this.nameFirsts, d) | (1 << (name[0] & 31)));
     }
   }
 
   private clearDepth(d: i32): void {
-    this.frameHead[d] = NONE;
-    this.hookCount[d] = 0;
-    this.keyHookCount[d] = 0;
-    this.nameLengths[d] = 0;
-    this.nameFirsts[d] = 0;
-    this.everyChild[d] = 0;
+    storeI32(this.frameHead, d, NONE);
+    storeI32(this.hookCount, d, 0);
+    storeI32(this.keyHookCount, d, 0);
+    storeI32(this.nameLengths, d, 0);
+    storeI32(this.nameFirsts, d, 0);
+    storeI32(this.everyChild, d, 0);
   }
 
   private openContainer(kind: i32, pos: i32): bool {
@@ -672,12 +672,12 @@ export class JsonMatcher extends MatchRouter {
       return false;
     }
     const parent = this.depth;
-    if (parent > 0 && this.frameHead[parent] == NONE) this.consBase[parent + 1] = this.consTop;
+    if (parent > 0 && loadI32(this.frameHead, parent) == NONE) storeI32(this.consBase, parent + 1, this.consTop);
     else this.valueStart(kind, pos);
     const d = parent + 1;
     this.depth = d;
     this.kinds[d] = <u8>kind;
-    this.childIdx[d] = 0;
+    storeI32(this.childIdx, d, 0);
     if (d > this.deepest) this.deepest = d;
     return true;
   }
@@ -687,18 +687,18 @@ export class JsonMatcher extends MatchRouter {
     const end = pos + 1;
     const d = this.depth;
     if (this.rawOpen > 0) this.flushRaw(end);
-    let f = this.frameHead[d];
+    let f = loadI32(this.frameHead, d);
     if (f != NONE) {
       while (f != NONE) {
         const frame = this.frames[f];
-        const next = this.frameNext[f];
+        const next = loadI32(this.frameNext, f);
         frame.close(this);
         frame.depth = NONE;
         f = next;
       }
       this.clearDepth(d);
     }
-    if (this.consTop > this.consBase[d]) this.endConsumers(this.consBase[d], end);
+    if (this.consTop > loadI32(this.consBase, d)) this.endConsumers(loadI32(this.consBase, d), end);
     this.depth = d - 1;
     this.childEnded(end);
   }
@@ -712,13 +712,13 @@ export class JsonMatcher extends MatchRouter {
   // The current child of the container at this.depth ended at `end`: frames that asked hear it.
   private childEnded(end: i32): void {
     const d = this.depth;
-    if (d == 0 || this.hookCount[d] == 0) return;
+    if (d == 0 || loadI32(this.hookCount, d) == 0) return;
     if (this.rawOpen > 0) this.flushRaw(end);
-    let f = this.frameHead[d];
+    let f = loadI32(this.frameHead, d);
     while (f != NONE) {
       const frame = this.frames[f];
       if (frame.hooks) frame.childEnd(this);
-      f = this.frameNext[f];
+      f = loadI32(this.frameNext, f);
     }
   }
 
@@ -748,14 +748,14 @@ export class JsonMatcher extends MatchRouter {
   // A scalar value starts: routed only where some frame listens.
   private scalarStart(kind: i32, pos: i32): void {
     const d = this.depth;
-    if (d > 0 && this.frameHead[d] == NONE) this.scalarBase = this.consTop;
+    if (d > 0 && loadI32(this.frameHead, d) == NONE) this.scalarBase = this.consTop;
     else this.valueStart(kind, pos);
   }
 
   // A scalar value ended just before `end`; returns the next state.
   private valueEnd(end: i32): i32 {
     const d = this.depth;
-    if (this.consTop > this.scalarBase || this.hookCount[d] > 0) this.scalarEnd(end);
+    if (this.consTop > this.scalarBase || loadI32(this.hookCount, d) > 0) this.scalarEnd(end);
     return d == 0 ? ST_DONE : ST_NEXT;
   }
 
@@ -765,11 +765,11 @@ export class JsonMatcher extends MatchRouter {
     if (this.rawOpen > 0) this.flushRaw(pos);
     this.scalarBase = this.consTop;
     this.keyConsumers = true;
-    let f = this.frameHead[d];
+    let f = loadI32(this.frameHead, d);
     while (f != NONE) {
       const frame = this.frames[f];
       if (frame.keyHooks) frame.keyStart(this, pos);
-      f = this.frameNext[f];
+      f = loadI32(this.frameNext, f);
     }
   }
 

@@ -13,6 +13,16 @@ export function loadByte(buf: Uint8Array, i: i32): i32 {
   return buf[i];
 }
 
+/** a[i]; the caller guarantees 0 <= i < a.length (in wasm: no bounds check). */
+export function loadI32(a: Int32Array, i: i32): i32 {
+  return a[i];
+}
+
+/** a[i] = v; the caller guarantees 0 <= i < a.length (in wasm: no bounds check). */
+export function storeI32(a: Int32Array, i: i32, v: i32): void {
+  a[i] = v;
+}
+
 /**
  * Ranges shorter than this are better scanned by a plain loop than by findByte: in V8 the call
  * into TypedArray#indexOf costs about as much as looping over ~64 bytes (measured on the matcher's

@@ -15,6 +15,23 @@ export function loadByte(buf: Uint8Array, i: i32): i32 {
   return <i32>load<u8>(buf.dataStart + <usize>i);
 }
 
+/**
+ * a[i] with no bounds check (see ../js/target.ts). asc's checked Int32Array accessors are not
+ * inlined at -O3 (their RangeError path is too big): each read was a call in the matcher's routing.
+ */
+// @ts-ignore: decorator
+@inline
+export function loadI32(a: Int32Array, i: i32): i32 {
+  return load<i32>(a.dataStart + (<usize>i << 2));
+}
+
+/** a[i] = v with no bounds check (see ../js/target.ts). */
+// @ts-ignore: decorator
+@inline
+export function storeI32(a: Int32Array, i: i32, v: i32): void {
+  store<i32>(a.dataStart + (<usize>i << 2), v);
+}
+
 /** Ranges shorter than this are scanned by a plain loop rather than findByte (see ../js/target.ts). */
 export const SHORT_SCAN_BYTES: i32 = 8;
 
