@@ -1,6 +1,6 @@
 import { NO_BLOCK } from "../arena/arena";
 import { ArenaLease } from "../arena/arena-lease";
-import { SHORT_SCAN_BYTES, findByte, loadByte, loadI32, storeI32 } from "../glue/target";
+import { SHORT_SCAN_BYTES, findByte, loadByte, loadI32, storeByte, storeI32 } from "../glue/target";
 import { HeldValue } from "./json-held-value";
 import {
   JSON_INCOMPLETE,
@@ -373,7 +373,13 @@ export class JsonMatcher extends MatchRouter {
           const lit = c == 0x74 ? LIT_TRUE : c == 0x66 ? LIT_FALSE : LIT_NULL;
           this.scalarStart(c == 0x74 ? KIND_TRUE : c == 0x66 ? KIND_FALSE : KIND_NULL, i);
           const n = lit.length;
-          if (i + n <= end && chunk[i + 1] == lit[1] && chunk[i + 2] == lit[2] && chunk[i + 3] == lit[3] && (n == 4 || chunk[i + 4] == lit[4])) {
+          if (
+            i + n <= end &&
+            loadByte(chunk, i + 1) == loadByte(lit, 1) &&
+            loadByte(chunk, i + 2) == loadByte(lit, 2) &&
+            loadByte(chunk, i + 3) == loadByte(lit, 3) &&
+            (n == 4 || loadByte(chunk, i + 4) == loadByte(lit, 4))
+          ) {
             // The whole literal is in this chunk.
             i += n;
             state = this.valueEnd(i);
@@ -572,11 +578,11 @@ export class JsonMatcher extends MatchRouter {
     if (this.keyInPlace) {
       const src = this.keySrc;
       const from = this.keyFrom;
-      for (let i = 0; i < n; i++) if (src[from + i] != name[i]) return false;
+      for (let i = 0; i < n; i++) if (loadByte(src, from + i) != loadByte(name, i)) return false;
       return true;
     }
     const k = this.keyBuf;
-    for (let i = 0; i < n; i++) if (k[i] != name[i]) return false;
+    for (let i = 0; i < n; i++) if (loadByte(k, i) != loadByte(name, i)) return false;
     return true;
   }
 
@@ -623,7 +629,7 @@ export class JsonMatcher extends MatchRouter {
       // Every frame here wants one member name: skip keys that cannot be any of them.
       const len = this.keyLen;
       if (this.keyOver || ((loadI32(this.nameLengths, d) >>> (len & 31)) & 1) == 0) return;
-      const first: i32 = len == 0 ? 0 : this.keyInPlace ? this.keySrc[this.keyFrom] : this.keyBuf[0];
+      const first: i32 = len == 0 ? 0 : this.keyInPlace ? loadByte(this.keySrc, this.keyFrom) : loadByte(this.keyBuf, 0);
       if (len > 0 && ((loadI32(this.nameFirsts, d) >>> (first & 31)) & 1) == 0) return;
     }
     let f = loadI32(this.frameHead, d);
@@ -779,7 +785,7 @@ export class JsonMatcher extends MatchRouter {
     const n = upTo - this.keyFrom;
     const k = this.keyBuf;
     const kept = n < k.length ? n : k.length;
-    for (let i = 0; i < kept; i++) k[i] = src[this.keyFrom + i];
+    for (let i = 0; i < kept; i++) storeByte(k, i, loadByte(src, this.keyFrom + i));
     this.keyLen = kept;
     if (n > kept) this.keyOver = true;
     this.keyInPlace = false;
@@ -803,7 +809,7 @@ export class JsonMatcher extends MatchRouter {
           this.keyOver = true;
           break;
         }
-        k[len++] = src[i];
+        storeByte(k, len++, loadByte(src, i));
       }
       this.keyLen = len;
       return;
@@ -811,7 +817,7 @@ export class JsonMatcher extends MatchRouter {
     if (n <= 32 && this.decLen + n <= SCRATCH) {
       const d = this.dec;
       let len = this.decLen;
-      for (let i = start; i < end; i++) d[len++] = src[i];
+      for (let i = start; i < end; i++) storeByte(d, len++, loadByte(src, i));
       this.decLen = len;
       return;
     }

@@ -1,6 +1,7 @@
 import { NO_BLOCK } from "../arena/arena";
 import { ArenaBuffer } from "../arena/arena-buffer";
 import { ArenaLease } from "../arena/arena-lease";
+import { loadByte } from "../glue/target";
 import { LineEndFinder } from "./line-end-finder";
 import { SseEvent } from "./sse-event";
 import { SseSink } from "./sse-sink";
@@ -208,7 +209,7 @@ export class SseFramer {
         i = this.skipLineEnd(buf, j, end);
         this.lineState = LS_START;
       } else if (state == LS_START) {
-        const c: i32 = buf[i];
+        const c: i32 = loadByte(buf, i);
         if (c == LF || c == CR) {
           this.dispatch(buf);
           i = this.skipLineEnd(buf, i, end);
@@ -225,7 +226,7 @@ export class SseFramer {
         let match = this.fieldMatch;
         let c: i32 = 0;
         while (i < end) {
-          c = buf[i];
+          c = loadByte(buf, i);
           if (c == COLON || c == LF || c == CR) break;
           if (match != 0) match = matchFieldByte(match, len, c);
           if (len < 6) len++; // only lengths 4 and 5 matter: saturate

@@ -13,6 +13,11 @@ export function loadByte(buf: Uint8Array, i: i32): i32 {
   return buf[i];
 }
 
+/** buf[i] = v (a byte); the caller guarantees 0 <= i < buf.length (in wasm: no bounds check). */
+export function storeByte(buf: Uint8Array, i: i32, v: i32): void {
+  buf[i] = v;
+}
+
 /** a[i]; the caller guarantees 0 <= i < a.length (in wasm: no bounds check). */
 export function loadI32(a: Int32Array, i: i32): i32 {
   return a[i];

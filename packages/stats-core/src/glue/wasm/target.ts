@@ -15,6 +15,13 @@ export function loadByte(buf: Uint8Array, i: i32): i32 {
   return <i32>load<u8>(buf.dataStart + <usize>i);
 }
 
+/** buf[i] = v with no bounds check (see ../js/target.ts). */
+// @ts-ignore: decorator
+@inline
+export function storeByte(buf: Uint8Array, i: i32, v: i32): void {
+  store<u8>(buf.dataStart + <usize>i, <u8>v);
+}
+
 /**
  * a[i] with no bounds check (see ../js/target.ts). asc's checked Int32Array accessors are not
  * inlined at -O3 (their RangeError path is too big): each read was a call in the matcher's routing.
