@@ -1,6 +1,6 @@
 import { NO_BLOCK } from "../arena/arena";
 import { ArenaLease } from "../arena/arena-lease";
-import { SHORT_SCAN_BYTES, findByte, loadByte, loadI32, storeByte, storeI32 } from "../glue/target";
+import { SHORT_SCAN_BYTES, findByte, elementAt, loadByte, loadI32, storeByte, storeI32 } from "../glue/target";
 import { HeldValue } from "./json-held-value";
 import {
   JSON_INCOMPLETE,
@@ -635,7 +635,7 @@ export class JsonMatcher extends MatchRouter {
     let f = loadI32(this.frameHead, d);
     while (f != NONE) {
       const next = loadI32(this.frameNext, f);
-      this.frames[f].child(this, kind, pos);
+      elementAt(this.frames, f).child(this, kind, pos);
       f = next;
     }
   }
@@ -696,7 +696,7 @@ export class JsonMatcher extends MatchRouter {
     let f = loadI32(this.frameHead, d);
     if (f != NONE) {
       while (f != NONE) {
-        const frame = this.frames[f];
+        const frame = elementAt(this.frames, f);
         const next = loadI32(this.frameNext, f);
         frame.close(this);
         frame.depth = NONE;
@@ -722,7 +722,7 @@ export class JsonMatcher extends MatchRouter {
     if (this.rawOpen > 0) this.flushRaw(end);
     let f = loadI32(this.frameHead, d);
     while (f != NONE) {
-      const frame = this.frames[f];
+      const frame = elementAt(this.frames, f);
       if (frame.hooks) frame.childEnd(this);
       f = loadI32(this.frameNext, f);
     }
@@ -773,7 +773,7 @@ export class JsonMatcher extends MatchRouter {
     this.keyConsumers = true;
     let f = loadI32(this.frameHead, d);
     while (f != NONE) {
-      const frame = this.frames[f];
+      const frame = elementAt(this.frames, f);
       if (frame.keyHooks) frame.keyStart(this, pos);
       f = loadI32(this.frameNext, f);
     }

@@ -18,6 +18,11 @@ export function storeByte(buf: Uint8Array, i: i32, v: i32): void {
   buf[i] = v;
 }
 
+/** a[i] of an array of objects; the caller guarantees 0 <= i < a.length (in wasm: unchecked). */
+export function elementAt<T>(a: Array<T>, i: i32): T {
+  return a[i];
+}
+
 /** a[i]; the caller guarantees 0 <= i < a.length (in wasm: no bounds check). */
 export function loadI32(a: Int32Array, i: i32): i32 {
   return a[i];

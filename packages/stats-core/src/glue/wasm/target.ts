@@ -22,6 +22,13 @@ export function storeByte(buf: Uint8Array, i: i32, v: i32): void {
   store<u8>(buf.dataStart + <usize>i, <u8>v);
 }
 
+/** a[i] of an array of objects with no bounds or null check (see ../js/target.ts). */
+// @ts-ignore: decorator
+@inline
+export function elementAt<T>(a: Array<T>, i: i32): T {
+  return unchecked(a[i]);
+}
+
 /**
  * a[i] with no bounds check (see ../js/target.ts). asc's checked Int32Array accessors are not
  * inlined at -O3 (their RangeError path is too big): each read was a call in the matcher's routing.
