@@ -209,6 +209,11 @@ export class JsonMatcher extends MatchRouter {
   /** Scans chunk[start, end) of the document; returns the status. */
   feed(chunk: Uint8Array, start: i32, end: i32): i32 {
     if (this.status != JSON_OK) return this.status;
+    // The hot loops read without bounds checks in wasm (glue loadByte): clamp the range so a
+    // caller's bad range can never read past the chunk.
+    if (end > chunk.length) end = chunk.length;
+    if (start < 0) start = 0;
+    if (start >= end) return this.status;
     this.buf = chunk;
     this.chunkStart = start;
     if (this.rawOpen > 0) this.rawFrom = start;
