@@ -1,3 +1,4 @@
+// AssemblyScript only (asc builtins such as __collect): checked by asc, excluded from tsc.
 // The bench's wasm module: the portable probe compiled by asc against stats-core's sources,
 // driven from JavaScript through asc's generated ESM bindings (which copy each chunk into linear
 // memory, as a Proxy-Wasm host does). Built with asc's minimal runtime: see probeEnd.
