@@ -79,22 +79,22 @@ export class GlobMatcher {
     const cur = this.cur;
     const next = this.next;
     next.fill(0);
-    let any = false;
+    let alive = false;
     for (let p = 0; p < m; p++) {
       if (cur[p] == 0) continue;
       const tok = t[p];
       if (tok == GLOB_STAR) {
         next[p] = 1;
-        any = true;
+        alive = true;
       } else if (tok == GLOB_ANY || tok == rune) {
         next[p + 1] = 1;
-        any = true;
+        alive = true;
       }
     }
     this.closure(next);
     this.cur = next;
     this.next = cur;
-    this.alive = any;
+    this.alive = alive;
   }
 
   matched(): bool {

@@ -31,23 +31,7 @@ export class JsonWriter {
 
   /** Appends the UTF-8 bytes b[start, end) as escaped string contents (no quotes). */
   escapedBytes(b: Uint8Array, start: i32, end: i32): void {
-    let i = start;
-    while (i < end) {
-      const c = <i32>b[i];
-      if (c < 0x80) {
-        this.escapedUnit(c);
-        i++;
-        continue;
-      }
-      const n = sequenceLength(b, i, end);
-      if (n == 0) {
-        this.replacement();
-        i++;
-        continue;
-      }
-      this.sequence(b, i, n);
-      i += n;
-    }
+    this.utf8(b, start, end, false);
   }
 
   /**
@@ -55,11 +39,18 @@ export class JsonWriter {
    * inside strings invalid UTF-8 becomes \ufffd and `<>&` become \u escapes, as Go re-encodes.
    */
   rawJson(b: Uint8Array, start: i32, end: i32): void {
+    this.utf8(b, start, end, true);
+  }
+
+  // Copies UTF-8 as Go re-encodes it; ASCII is escaped as string contents, or (raw JSON) only
+  // `<>&` are, since quotes and backslashes there are the value's own structure.
+  private utf8(b: Uint8Array, start: i32, end: i32, raw: bool): void {
     let i = start;
     while (i < end) {
       const c = <i32>b[i];
       if (c < 0x80) {
-        if (c == 0x3c || c == 0x3e || c == 0x26) this.hexEscape(c);
+        if (!raw) this.escapedUnit(c);
+        else if (c == 0x3c || c == 0x3e || c == 0x26) this.hexEscape(c);
         else this.ascii(c);
         i++;
         continue;
