@@ -103,6 +103,12 @@ export function setProperty(path: string, value: ArrayBuffer): void {
   proxy_set_property(changetype<usize>(p), <usize>p.byteLength, changetype<usize>(value), <usize>value.byteLength);
 }
 
+/** proxy_set_property with the value's bytes at [ptr, ptr + len). */
+export function setPropertyBytes(path: string, ptr: usize, len: i32): void {
+  const p = String.UTF8.encode(path);
+  proxy_set_property(changetype<usize>(p), <usize>p.byteLength, ptr, <usize>len);
+}
+
 /** Defines a counter; returns its id, or -1 when the host refused. */
 export function defineCounter(name: string): i32 {
   const n = String.UTF8.encode(name);

@@ -7,6 +7,7 @@ import { Engine, parsePluginConfig } from "@aistats/stats-core";
 import { BodyScratch } from "./body-scratch";
 import { Counters } from "./counters";
 import { HeaderList, readHeaders } from "./headers";
+import { reserveFor } from "./memory-reserve";
 import {
   BUFFER_PLUGIN_CONFIGURATION,
   BUFFER_REQUEST_BODY,
@@ -27,6 +28,8 @@ import {
 import { Stream } from "./stream";
 
 const ACTION_CONTINUE: i32 = 0;
+/** arena_bytes the plugin accepts (stats-core allows 1 GiB for Node and edge hosts). */
+const MAX_WASM_ARENA_BYTES: i32 = 512 * 1024 * 1024;
 
 // Module state lives in globals (the roots of the minimal runtime's collector). Created lazily, so
 // the module has no start function doing work before Envoy has a context.
@@ -91,6 +94,12 @@ export function proxy_on_vm_start(_rootId: i32, _vmConfigurationSize: i32): i32 
 }
 
 export function proxy_on_configure(_rootId: i32, size: i32): i32 {
+  // A reconfigured VM drops its previous engine before reserving for the next (streams still open
+  // keep theirs alive). Collected here, first: the minimal runtime does not scan the wasm stack,
+  // so no managed local may be live.
+  engine = null;
+  dropsSeen = null;
+  __collect();
   let config = new Uint8Array(0);
   if (size > 0 && getBufferBytes(BUFFER_PLUGIN_CONFIGURATION, size) == STATUS_OK) {
     const ptr = outPtr();
@@ -106,7 +115,13 @@ export function proxy_on_configure(_rootId: i32, size: i32): i32 {
     logText(LOG_ERROR, "aistats: invalid configuration: " + result.error);
     return 0;
   }
+  if (result.arenaBytes > MAX_WASM_ARENA_BYTES) {
+    // The wasm allocator's largest block is 1 GiB; the arena and its tables must fit in one VM.
+    logText(LOG_ERROR, "aistats: invalid configuration: arena_bytes: at most " + MAX_WASM_ARENA_BYTES.toString() + " in the Proxy-Wasm plugin");
+    return 0;
+  }
   for (let i = 0; i < result.warnings.length; i++) logText(LOG_WARN, "aistats: configuration: " + result.warnings[i]);
+  reserveFor(result.arenaBytes);
   const e = new Engine(result);
   engine = e;
   dropsSeen = new Float64Array(e.drops.reasons);

@@ -3,8 +3,8 @@
 // state, span attributes as `trace_span_tag.<key>`, counters once when the record is final.
 import { Engine, Exchange } from "@aistats/stats-core";
 import { Counters } from "./counters";
-import { escapeForJsonString } from "./escape";
-import { setProperty } from "./host";
+import { escapeForJsonString, escapedPtr } from "./escape";
+import { setProperty, setPropertyBytes } from "./host";
 
 export class Stream {
   engine: Engine | null = null;
@@ -26,7 +26,8 @@ export class Stream {
     if (r.sequence > 0 && r.sequence != this.written) {
       this.written = r.sequence;
       this.wroteLog = true;
-      setProperty("ai_log", escapeForJsonString(r.log));
+      const n = escapeForJsonString(r.log);
+      setPropertyBytes("ai_log", escapedPtr(), n);
       // Values are already MarshalStr-escaped by the engine.
       for (let i = 0; i < r.logFieldKeys.length; i++) setProperty(r.logFieldKeys[i], String.UTF8.encode(r.logFieldValues[i]));
       // Higress sets a span attribute only for a non-empty value.

@@ -167,4 +167,54 @@ describe("plugin.wasm", () => {
     expect(host.memory.current).toBe(warm);
     expect(host.vmFailure).toBeNull();
   });
+
+  it("stays within arena_bytes + 2 MiB with 64 streams open at once, logs of value_length_limit included", async () => {
+    const MIB = 1024 * 1024;
+    const config = {
+      attributes: [
+        { key: "question", value_source: "request_body", value: "messages.@reverse.0.content", apply_to_log: true },
+        { key: "answer", value_source: "response_streaming_body", value: "choices.0.delta.content", rule: "append", apply_to_log: true },
+      ],
+    };
+    // ~160 KiB per stream in 4 KiB chunks: each answer is cut at value_length_limit (32000), so
+    // every log is ~32 KB, the largest garbage a callback leaves.
+    const event = sse({ id: "c1", model: "gpt-4o", choices: [{ index: 0, delta: { content: "token ".repeat(30) } }] });
+    const body = event.repeat(700) + chunks[2] + chunks[3];
+    const pieces: string[] = [];
+    for (let at = 0; at < body.length; at += 4096) pieces.push(body.slice(at, at + 4096));
+    for (const arena of [4 * MIB, MIB]) {
+      const host = await startHost({ ...config, ...(arena === 4 * MIB ? {} : { arena_bytes: arena }) });
+      const open = () => {
+        const s = host.newHttpStream();
+        s.requestHeaders({ ":method": "POST", ":path": "/v1/chat/completions" });
+        s.requestBody(JSON.stringify({ model: "gpt-4o", stream: true, messages: [{ role: "user", content: "q".repeat(3000) }] }), true);
+        s.responseHeaders({ ":status": "200", "content-type": "text/event-stream" });
+        return s;
+      };
+      const streams = Array.from({ length: 64 }, () => ({ s: open(), next: 0 }));
+      let done = 0;
+      let afterFirst = 0;
+      while (done < 192) {
+        for (const slot of streams) {
+          const last = slot.next === pieces.length - 1;
+          slot.s.responseBody(pieces[slot.next++]!, last);
+          if (!last) continue;
+          slot.s.complete();
+          if (done === 0) expect(JSON.stringify(aiLog(slot.s.accessLogFilterState("wasm.ai_log")))).toContain("[truncated]");
+          if (++done === 64) afterFirst = host.memory.current;
+          slot.s = open();
+          slot.next = 0;
+        }
+      }
+      expect(host.vmFailure).toBeNull();
+      expect(host.memory.peak).toBeLessThanOrEqual(arena + 2 * MIB);
+      expect(host.memory.current).toBe(afterFirst);
+    }
+  });
+
+  it("refuses an arena_bytes the wasm allocator cannot hold, naming the field", async () => {
+    const host = await ProxyWasmHost.load(wasm, { pluginConfig: JSON.stringify({ arena_bytes: 768 * 1024 * 1024 }) });
+    expect(host.start().ok).toBe(false);
+    expect(host.logs.messages("error")[0]).toMatch(/^aistats: invalid configuration: arena_bytes: at most 536870912/);
+  });
 });

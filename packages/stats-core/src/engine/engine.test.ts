@@ -51,6 +51,19 @@ describe.each(builds)("engine on the $name build", (build) => {
     expect(full).toMatch(/after 0$/);
   });
 
+  it("decodes a value's text as Go does: each byte of a broken sequence becomes U+FFFD", () => {
+    const piece = new Uint8Array([...bytes("é👋"), 0xff, 0xe4, 0xbd, 0x41, 0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xf0, 0x9f]);
+    const [text] = build.engineValueTrace(piece, 1, 1000, 1 << 16).split("\n");
+    // 0xff; a cut 3-byte sequence (2 bytes); overlong 0xc0 0xaf; a UTF-16 surrogate (3); a cut 4-byte one (2).
+    expect(text).toBe("é👋\ufffd\ufffd\ufffdA" + "\ufffd".repeat(2 + 3 + 2));
+    // A limit that cuts inside 👋 leaves its head bytes broken, one U+FFFD each; the tail (kept in
+    // a ring that wrapped inside the last 👋) still reads whole.
+    const [cut] = build.engineValueTrace(bytes("ab👋cd👋"), 1, 9, 1 << 16).split("\n");
+    expect(cut).toBe("ab\ufffd\ufffd [truncated] 👋");
+    const [wrapped] = build.engineValueTrace(bytes("x👋"), 7, 13, 1 << 16).split("\n");
+    expect(wrapped).toBe("x👋x [truncated] \ufffdx👋");
+  });
+
   it("escapes strings like Go's encoding/json, and invalid UTF-8 as \\ufffd", () => {
     const input = new Uint8Array([...bytes('a"\\<>&\n\t\u2028é'), 0x01, 0xff, 0xe4, 0xbd, 0x41]);
     const [str] = build.engineJsonTextTrace(input).split("\n");

@@ -4,6 +4,7 @@ import { PluginConfig } from "../config/plugin-config";
 import { DropCounters } from "../record/drop-counters";
 import { CompiledConfig } from "./compiled-config";
 import { Exchange } from "./exchange";
+import { LogBuilder } from "./log-builder";
 
 // The engine of one VM / process / isolate: the fixed arena every exchange leases from, the
 // configuration(s) compiled once, a pool of reusable exchanges per configuration, and the drop
@@ -14,6 +15,10 @@ export class Engine {
   readonly result: ConfigResult;
   private readonly compiled: Array<CompiledConfig> = new Array<CompiledConfig>(0);
   private readonly pool: Array<Exchange> = new Array<Exchange>(0);
+  /** Exchanges begun and not yet ended. */
+  private active: i32 = 0;
+  /** Builds every exchange's records (one at a time: a record is written within one call). */
+  readonly logBuilder: LogBuilder = new LogBuilder();
 
   /** `result` must be ok (a rejected configuration has nothing to run). */
   constructor(result: ConfigResult) {
@@ -30,6 +35,7 @@ export class Engine {
     const config = this.result.ok ? this.result.select(routeName, authority, clusterName) : null;
     let compiled: CompiledConfig | null = null;
     if (config != null) compiled = this.compiledFor(config);
+    this.active++;
     for (let i = 0; i < this.pool.length; i++) {
       const ex = this.pool[i];
       if (ex.compiled == compiled) {
@@ -43,16 +49,29 @@ export class Engine {
     return ex;
   }
 
-  /** Returns a finished exchange for reuse (its arena blocks are already back). */
+  /**
+   * Returns an exchange for reuse: its arena blocks go back and its records are emptied (read them
+   * before). Ending the same exchange twice is harmless.
+   */
   end(ex: Exchange): void {
+    if (ex.isReleased) return;
     ex.release();
-    // Ending the same exchange twice must not pool it twice.
-    if (this.pool.indexOf(ex) < 0 && this.pool.length < 64) this.pool.push(ex);
+    if (this.pool.length < 64) this.pool.push(ex);
+    if (this.active > 0) this.active--;
+    // Idle: the units kept warm between streamed events give their blocks back too.
+    if (this.active == 0) {
+      for (let i = 0; i < this.compiled.length; i++) {
+        const c = this.compiled[i];
+        c.requestUnits.releaseBlocks();
+        c.responseUnits.releaseBlocks();
+        c.streamUnits.releaseBlocks();
+      }
+    }
   }
 
   private compiledFor(config: PluginConfig): CompiledConfig {
     for (let i = 0; i < this.compiled.length; i++) if (this.compiled[i].config == config) return this.compiled[i];
-    const c = new CompiledConfig(config);
+    const c = new CompiledConfig(config, this.arena);
     this.compiled.push(c);
     return c;
   }

@@ -13,8 +13,6 @@ import { JSON_VALUE_MAX_DEPTH, JsonValueParser } from "../config/json-value-pars
 import { JV_ARRAY, JsonValue } from "../config/json-value";
 import { PluginConfig } from "../config/plugin-config";
 import { JSON_OK, KIND_ARRAY, KIND_NUMBER, KIND_OBJECT, KIND_STRING } from "../json/json-kinds";
-import { JsonMatcher } from "../json/json-matcher";
-import { JsonPathSet } from "../json/json-path-set";
 import { sliceBytes, utf8Encode } from "../json/json-utf8";
 import { DROP_ARENA_FULL, DROP_MALFORMED_JSON, DROP_OVERSIZED_EVENT, DROP_TOO_MANY_TOOL_CALLS } from "../record/drop-counters";
 import { ExchangeRecords } from "../record/exchange-records";
@@ -26,8 +24,8 @@ import { SseSink } from "../sse/sse-sink";
 import { CompiledConfig } from "./compiled-config";
 import { Engine } from "./engine";
 import { appendJsonString, appendJsonStringOf } from "./json-bytes";
-import { LogBuilder } from "./log-builder";
 import { PathCaptures } from "./path-captures";
+import { MatchUnit } from "./match-unit";
 import { ResponseFields } from "./response-fields";
 import { ToolCalls } from "./tool-calls";
 import { anthropicDetailsText, numberAscii, UsageState } from "./usage-state";
@@ -37,7 +35,8 @@ import { ValueBuffer } from "./value-buffer";
 
 // One HTTP exchange, driven by a host through its phases; reused for many exchanges (Engine.end
 // returns it to a pool). It only reads the bytes it is given, never keeps a body: JSON documents
-// are scanned by the streaming matcher for the configured and built-in paths, SSE events and
+// are scanned by the streaming matcher for the configured and built-in paths (with a match unit
+// taken from the configuration's pool for as long as the document lasts), SSE events and
 // JSON-array elements are framed incrementally, and everything kept lives in the arena under
 // this exchange's lease, returned at the end. Records are in `records` after every call.
 
@@ -48,8 +47,6 @@ export const MODE_ARRAY: i32 = 3;
 /** A non-SSE body whose first byte has not been seen yet (an array means a JSON-array stream). */
 export const MODE_UNDECIDED: i32 = 4;
 
-const ENGINE_FIELD_LIMIT: i32 = 65536;
-const MATCH_DEPTH: i32 = 256;
 
 // The framers' sinks forward to the exchange (set once the exchange is built).
 class EventSink extends SseSink {
@@ -113,28 +110,21 @@ export class Exchange {
    */
   readonly slotReached: Uint8Array;
   private slotClock: i32 = 0;
-  private readonly reqCaptures: PathCaptures;
-  private readonly respCaptures: PathCaptures;
-  private readonly streamCaptures: PathCaptures;
-  private readonly reqMatcher: JsonMatcher;
-  private readonly respMatcher: JsonMatcher;
-  private readonly streamMatcher: JsonMatcher;
+  // The units reading the request body and a JSON response body (null when none is being read).
+  private reqUnit: MatchUnit | null = null;
+  private respUnit: MatchUnit | null = null;
+  /** Held values the matchers had to cut, summed over the documents read. */
+  private matchTruncated: i32 = 0;
+  private released: bool = false;
   private readonly sse: SseFramer;
   private readonly array: JsonArrayFramer;
   private readonly parser: JsonValueParser = new JsonValueParser(JSON_VALUE_MAX_DEPTH);
   private readonly wantsToolCalls: bool;
-  private readonly log: LogBuilder = new LogBuilder();
 
   constructor(engine: Engine, compiled: CompiledConfig | null) {
     const lease = new ArenaLease(engine.arena);
     const config = compiled == null ? new PluginConfig() : compiled.config;
     const limit = config.valueLengthLimit;
-    const reqSet = compiled == null ? new JsonPathSet() : compiled.requestPaths;
-    const respSet = compiled == null ? new JsonPathSet() : compiled.responsePaths;
-    const streamSet = compiled == null ? new JsonPathSet() : compiled.streamPaths;
-    const reqCaptures = new PathCaptures(lease, captureLimits(reqSet, compiled == null ? 0 : compiled.requestFields.firstId, limit));
-    const respCaptures = new PathCaptures(lease, captureLimits(respSet, compiled == null ? 0 : compiled.responseFields.firstId, limit));
-    const streamCaptures = new PathCaptures(lease, captureLimits(streamSet, compiled == null ? 0 : compiled.streamFields.firstId, limit));
     let wantsToolCalls = false;
     for (let i = 0; i < config.attributes.length; i++) if (config.attributes[i].builtin == BUILTIN_TOOL_CALLS) wantsToolCalls = true;
     const eventSink = new EventSink();
@@ -146,14 +136,6 @@ export class Exchange {
     this.toolCalls = new ToolCalls(lease, limit);
     this.slotOrder = new Int32Array(config.attributes.length);
     this.slotReached = new Uint8Array(config.attributes.length);
-    this.reqCaptures = reqCaptures;
-    this.respCaptures = respCaptures;
-    this.streamCaptures = streamCaptures;
-    // Held values (undecided selections such as a @reverse candidate) are bounded by the arena
-    // only: cutting them at the limit would lose the tail that value_length_limit keeps.
-    this.reqMatcher = new JsonMatcher(reqSet, lease, reqCaptures, MATCH_DEPTH);
-    this.respMatcher = new JsonMatcher(respSet, lease, respCaptures, MATCH_DEPTH);
-    this.streamMatcher = new JsonMatcher(streamSet, lease, streamCaptures, MATCH_DEPTH);
     this.sse = new SseFramer(lease, config.maxEventBytes, eventSink);
     this.array = new JsonArrayFramer(lease, config.maxEventBytes, elementSink);
     this.wantsToolCalls = wantsToolCalls;
@@ -169,11 +151,18 @@ export class Exchange {
 
   // ---- Host API -------------------------------------------------------------------------------
 
+  /** Engine.end has taken this exchange back (set until it is prepared again). */
+  get isReleased(): bool {
+    return this.released;
+  }
+
   /** Called by Engine.begin: a fresh exchange on this route / cluster ("" → "-" as Higress). */
   prepare(routeName: string, clusterName: string): void {
     this.routeName = metricRoute(routeName);
     this.clusterName = clusterName.length > 0 ? clusterName : "-";
     this.records.reset();
+    this.released = false;
+    this.matchTruncated = 0;
     this.skipped = this.compiled == null;
     this.records.skipped = this.skipped;
     this.finished = false;
@@ -207,11 +196,6 @@ export class Exchange {
     }
     this.usage.reset();
     this.toolCalls.reset();
-    this.reqMatcher.reset();
-    this.respMatcher.reset();
-    this.streamMatcher.reset();
-    this.reqCaptures.clear();
-    this.respCaptures.clear();
     this.sse.reset();
     this.array.reset();
   }
@@ -254,8 +238,10 @@ export class Exchange {
   /** A piece of the request body: chunk[start, end). */
   requestBody(chunk: Uint8Array, start: i32, end: i32, _nowMs: f64): void {
     if (this.skipped || !this.requestStarted || this.requestEnded) return;
+    const compiled = this.compiled;
+    if (compiled == null) return;
     this.requestBytes += end - start;
-    this.reqMatcher.feed(chunk, start, end);
+    this.requestUnit(compiled).matcher.feed(chunk, start, end);
   }
 
   /** The request body is complete. */
@@ -264,14 +250,35 @@ export class Exchange {
     this.requestEnded = true;
     const compiled = this.compiled;
     if (compiled == null) return;
-    const status = this.reqMatcher.finish();
+    const unit = this.requestUnit(compiled);
+    const status = unit.matcher.finish();
     if (status != JSON_OK && this.requestBytes > 0) this.malformed++;
-    const c = this.reqCaptures;
+    const c = unit.captures;
     const f = compiled.requestFields;
     this.requestModel = c.text(f.model);
     this.chatRound = chatRoundOf(c, f);
     this.applyBody(compiled.config.plan.requestBody, c);
-    this.reqMatcher.reset();
+    this.reqUnit = null;
+    this.matchTruncated += unit.truncatedValues;
+    compiled.requestUnits.give(unit, false);
+  }
+
+  private requestUnit(compiled: CompiledConfig): MatchUnit {
+    let u = this.reqUnit;
+    if (u == null) {
+      u = compiled.requestUnits.take();
+      this.reqUnit = u;
+    }
+    return u;
+  }
+
+  private responseUnit(compiled: CompiledConfig): MatchUnit {
+    let u = this.respUnit;
+    if (u == null) {
+      u = compiled.responseUnits.take();
+      this.respUnit = u;
+    }
+    return u;
   }
 
   /** One response header (`:status`, `content-type`, …). */
@@ -310,7 +317,10 @@ export class Exchange {
     }
     if (this.mode == MODE_SSE) this.sse.feed(chunk, from, end);
     else if (this.mode == MODE_ARRAY) this.array.feed(chunk, from, end);
-    else this.respMatcher.feed(chunk, from, end);
+    else {
+      const compiled = this.compiled;
+      if (compiled != null) this.responseUnit(compiled).matcher.feed(chunk, from, end);
+    }
   }
 
   /** The response is complete: the final record is written. */
@@ -336,16 +346,20 @@ export class Exchange {
     this.finish(nowMs);
   }
 
-  /** Returns every arena block (Engine.end calls this). */
+  /** Returns every arena block and any match unit, and empties the records (Engine.end calls this). */
   release(): void {
+    this.released = true;
     this.sse.release();
     this.array.release();
-    this.reqMatcher.reset();
-    this.respMatcher.reset();
-    this.streamMatcher.reset();
-    this.reqCaptures.release();
-    this.respCaptures.release();
-    this.streamCaptures.release();
+    const compiled = this.compiled;
+    const req = this.reqUnit;
+    if (req != null && compiled != null) compiled.requestUnits.give(req, false);
+    const resp = this.respUnit;
+    if (resp != null && compiled != null) compiled.responseUnits.give(resp, false);
+    this.reqUnit = null;
+    this.respUnit = null;
+    // A pooled exchange keeps no text: a log can be value_length_limit long per attribute.
+    this.records.clearContents();
     for (let i = 0; i < this.slots.length; i++) this.slots[i].release();
     this.usage.release();
     this.toolCalls.release();
@@ -358,15 +372,20 @@ export class Exchange {
   streamDocument(bytes: Uint8Array, start: i32, end: i32): void {
     const compiled = this.compiled;
     if (compiled == null) return;
-    const m = this.streamMatcher;
-    const c = this.streamCaptures;
-    m.reset();
-    c.clear();
+    // Events are read whole within this call, so one unit serves every stream in turn; it keeps
+    // its arena blocks from one event to the next.
+    const unit = compiled.streamUnits.take();
+    const m = unit.matcher;
+    const c = unit.captures;
     m.feed(bytes, start, end);
-    if (m.finish() != JSON_OK) {
-      this.malformed++;
-      return;
-    }
+    const ok = m.finish() == JSON_OK;
+    this.matchTruncated += unit.truncatedValues;
+    if (ok) this.streamValues(compiled, c);
+    else this.malformed++;
+    compiled.streamUnits.give(unit, true);
+  }
+
+  private streamValues(compiled: CompiledConfig, c: PathCaptures): void {
     const f = compiled.streamFields;
     const hadUsage = this.usage.known;
     this.usage.read(c, f);
@@ -381,9 +400,11 @@ export class Exchange {
   private finishJsonBody(): void {
     const compiled = this.compiled;
     if (compiled == null) return;
-    const status = this.respMatcher.finish();
+    const unit = this.responseUnit(compiled);
+    const status = unit.matcher.finish();
     if (status != JSON_OK && this.responseBytes > 0) this.malformed++;
-    const c = this.respCaptures;
+    this.matchTruncated += unit.truncatedValues;
+    const c = unit.captures;
     const f = compiled.responseFields;
     this.usage.read(c, f);
     if (this.wantsToolCalls && c.has(f.toolUseBlocks)) {
@@ -394,6 +415,8 @@ export class Exchange {
       }
     }
     this.applyBody(compiled.config.plan.responseBody, c);
+    this.respUnit = null;
+    compiled.responseUnits.give(unit, false);
   }
 
   private parsedBytes: Uint8Array = new Uint8Array(0);
@@ -572,7 +595,7 @@ export class Exchange {
   /** Writes a record: the log, separate fields, span, and (final) the counters. */
   private writeRecord(final: bool, nowMs: f64): void {
     this.settleAttributes();
-    this.log.build(this, final, nowMs);
+    this.engine.logBuilder.build(this, final, nowMs);
   }
 
   private finish(nowMs: f64): void {
@@ -583,8 +606,7 @@ export class Exchange {
     drops.add(DROP_MALFORMED_JSON, this.malformed);
     drops.add(DROP_OVERSIZED_EVENT, this.sse.oversizedEvents + this.array.oversizedElements);
     truncated += this.sse.oversizedEvents + this.array.oversizedElements;
-    const arenaFull = this.sse.arenaFullEvents + this.array.arenaFullElements + this.reqMatcher.stats.truncatedValues +
-      this.respMatcher.stats.truncatedValues + this.streamMatcher.stats.truncatedValues + this.lostValues();
+    const arenaFull = this.sse.arenaFullEvents + this.array.arenaFullElements + this.matchTruncated + this.lostValues();
     drops.add(DROP_ARENA_FULL, arenaFull);
     drops.add(DROP_TOO_MANY_TOOL_CALLS, this.toolCalls.dropped);
     truncated += arenaFull + this.toolCalls.dropped;
@@ -617,12 +639,6 @@ export class Exchange {
     if (this.requestModel.length > 0) return this.requestModel;
     return this.pathModel;
   }
-}
-
-function captureLimits(set: JsonPathSet, firstEngineId: i32, limit: i32): Int32Array {
-  const out = new Int32Array(set.size);
-  for (let i = 0; i < set.size; i++) out[i] = i < firstEngineId ? limit : ENGINE_FIELD_LIMIT;
-  return out;
 }
 
 // Index in pa.paths of the first path with a non-empty value, or -1.

@@ -17,6 +17,10 @@ import { TRUNCATED_MARK, ValueBuffer } from "./value-buffer";
 export class LogBuilder {
   private readonly keys: Array<string> = new Array<string>(0);
   private readonly texts: Array<string> = new Array<string>(0);
+  // Per key: the attribute slot whose value is written straight into the log (texts[i] unused), or
+  // -1. A value can be value_length_limit long; not making a string of it first halves the garbage
+  // a log leaves (the wasm build's minimal runtime only collects between host callbacks).
+  private readonly slotOf: Array<i32> = new Array<i32>(0);
   private readonly w: JsonWriter = new JsonWriter();
 
   build(ex: Exchange, final: bool, nowMs: f64): void {
@@ -26,6 +30,7 @@ export class LogBuilder {
     if (config == null) return;
     this.keys.length = 0;
     this.texts.length = 0;
+    this.slotOf.length = 0;
     const u = ex.usage;
     const usageOn = !config.disableOpenaiUsage;
 
@@ -105,8 +110,10 @@ export class LogBuilder {
           text = redactedText(s);
           json = quote(this.w, text);
         } else {
-          json = this.valueJson(s);
-          text = valueString(s);
+          // The decoded text only when a separate field or a span wants it: a value can be
+          // value_length_limit long, and the common case (ai_log only) needs just its JSON.
+          json = "";
+          text = a.asSeparateLogField || a.applyToSpan ? valueString(s) : "";
         }
       } else if (a.defaultValue.length > 0 && ex.slotReached[i] != 0) {
         text = a.redacted ? redactedOfString(a.defaultValue) : a.defaultValue;
@@ -119,12 +126,13 @@ export class LogBuilder {
         r.logFieldKeys.push(a.key);
         r.logFieldValues.push(quoted.substring(1, quoted.length - 1));
       } else if (a.applyToLog) {
-        this.put(a.key, json);
+        if (s.kind != 0 && !a.redacted) this.putSlot(a.key, i);
+        else this.put(a.key, json);
       }
       if (a.applyToSpan) addSpan(r, a.spanKey, text);
     }
 
-    r.log = this.finishLog();
+    r.log = this.finishLog(ex);
     r.sequence++;
     r.final = final;
     if (final && usageOn && known && model.length > 0) {
@@ -144,14 +152,24 @@ export class LogBuilder {
   }
 
   private put(key: string, json: string): void {
+    this.putEntry(key, json, -1);
+  }
+
+  private putSlot(key: string, slot: i32): void {
+    this.putEntry(key, "", slot);
+  }
+
+  private putEntry(key: string, json: string, slot: i32): void {
     for (let i = 0; i < this.keys.length; i++) {
       if (this.keys[i] == key) {
         this.texts[i] = json;
+        this.slotOf[i] = slot;
         return;
       }
     }
     this.keys.push(key);
     this.texts.push(json);
+    this.slotOf.push(slot);
   }
 
   private putString(key: string, s: string): void {
@@ -164,6 +182,11 @@ export class LogBuilder {
 
   // A value as typed JSON: strings quoted, other kinds raw; a value cut by the limit is a string.
   private valueJson(v: ValueBuffer): string {
+    this.writeValue(v);
+    return this.w.finish();
+  }
+
+  private writeValue(v: ValueBuffer): void {
     const w = this.w;
     const p = v.pieces();
     const asString = v.kind == KIND_STRING || !v.whole;
@@ -175,24 +198,27 @@ export class LogBuilder {
     }
     if (p.mark == p.count) w.text(TRUNCATED_MARK);
     if (asString) w.text("\"");
-    return w.finish();
   }
 
-  private finishLog(): string {
+  private finishLog(ex: Exchange): string {
     // Insertion sort: a log has a few dozen keys at most.
     const keys = this.keys;
     const texts = this.texts;
+    const slots = this.slotOf;
     for (let i = 1; i < keys.length; i++) {
       const k = keys[i];
       const t = texts[i];
+      const sl = slots[i];
       let j = i - 1;
       while (j >= 0 && keys[j] > k) {
         keys[j + 1] = keys[j];
         texts[j + 1] = texts[j];
+        slots[j + 1] = slots[j];
         j--;
       }
       keys[j + 1] = k;
       texts[j + 1] = t;
+      slots[j + 1] = sl;
     }
     const w = this.w;
     w.text("{");
@@ -200,7 +226,8 @@ export class LogBuilder {
       if (i > 0) w.text(",");
       w.stringLiteral(keys[i]);
       w.text(":");
-      w.text(texts[i]);
+      if (slots[i] >= 0) this.writeValue(ex.slots[slots[i]]);
+      else w.text(texts[i]);
     }
     w.text("}");
     return w.finish();

@@ -2,7 +2,8 @@ import { ArenaLease } from "../arena/arena-lease";
 import { jsonNumberValue } from "../config/json-number";
 import { KIND_NULL, KIND_NUMBER, KIND_STRING } from "../json/json-kinds";
 import { JsonMatchSink } from "../json/json-match-sink";
-import { decodeAt, sequenceLength } from "../record/json-writer";
+import { utf8ToString } from "../glue/text";
+import { sequenceLength } from "../record/json-writer";
 import { ValueBuffer } from "./value-buffer";
 
 // The values one JSON document (a body, or one streamed event) yields for every path of a path
@@ -93,39 +94,47 @@ export function valueText(v: ValueBuffer): string {
   return parts.join("");
 }
 
-/** Decodes UTF-8 bytes b[start, end) to a string (invalid sequences become U+FFFD). */
+/**
+ * Decodes UTF-8 bytes b[start, end) to a string; each byte of an invalid sequence becomes U+FFFD,
+ * as Go's range over a string does. Valid input (the usual case) is decoded in one call; only
+ * invalid input is first copied with the replacements, so a value costs one or two allocations
+ * whatever its length (the minimal wasm runtime collects only between callbacks).
+ */
 export function utf8Text(b: Uint8Array, start: i32, end: i32): string {
-  const units = new Array<string>(0);
-  let chunk = "";
-  let n = 0;
   let i = start;
+  let extra = 0;
+  let invalid = false;
   while (i < end) {
-    const c = <i32>b[i];
-    let cp = 0xfffd;
-    let len = 1;
-    if (c < 0x80) {
-      cp = c;
+    if (<i32>b[i] < 0x80) {
+      i++;
+      continue;
+    }
+    const s = sequenceLength(b, i, end);
+    if (s > 0) {
+      i += s;
     } else {
-      const s = sequenceLength(b, i, end);
-      if (s > 0) {
-        len = s;
-        cp = decodeAt(b, i, s);
-      }
+      invalid = true;
+      extra += 2; // one byte becomes the three of EF BF BD
+      i++;
     }
-    if (cp >= 0x10000) {
-      const v = cp - 0x10000;
-      chunk += String.fromCharCode(0xd800 + (v >> 10)) + String.fromCharCode(0xdc00 + (v & 0x3ff));
-    } else {
-      chunk += String.fromCharCode(cp);
-    }
-    n++;
-    if (n == 64) {
-      units.push(chunk);
-      chunk = "";
-      n = 0;
-    }
-    i += len;
   }
-  units.push(chunk);
-  return units.join("");
+  if (!invalid) return utf8ToString(b, start, end);
+  const fixed = new Uint8Array(end - start + extra);
+  let o = 0;
+  i = start;
+  while (i < end) {
+    const s = <i32>b[i] < 0x80 ? 1 : sequenceLength(b, i, end);
+    if (s > 0) {
+      for (let k = 0; k < s; k++) fixed[o + k] = b[i + k];
+      o += s;
+      i += s;
+    } else {
+      fixed[o] = 0xef;
+      fixed[o + 1] = 0xbf;
+      fixed[o + 2] = 0xbd;
+      o += 3;
+      i++;
+    }
+  }
+  return utf8ToString(fixed, 0, o);
 }

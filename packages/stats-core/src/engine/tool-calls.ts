@@ -21,15 +21,15 @@ export class ToolCalls {
   private readonly ids: Array<string> = new Array<string>(0);
   private readonly names: Array<string> = new Array<string>(0);
   private readonly types: Array<string> = new Array<string>(0);
+  // Per call, created the first time an exchange has that many calls and kept for reuse: most
+  // exchanges have none, and an idle exchange should cost little.
   private readonly argBufs: Array<ValueBuffer> = new Array<ValueBuffer>(0);
+  private readonly lease: ArenaLease;
+  private readonly argumentLimit: i32;
 
   constructor(lease: ArenaLease, argumentLimit: i32) {
-    for (let i = 0; i < MAX_TOOL_CALLS; i++) {
-      this.ids.push("");
-      this.names.push("");
-      this.types.push("");
-      this.argBufs.push(new ValueBuffer(lease, argumentLimit));
-    }
+    this.lease = lease;
+    this.argumentLimit = argumentLimit;
   }
 
   reset(): void {
@@ -149,6 +149,12 @@ export class ToolCalls {
       return -1;
     }
     const i = this.count;
+    if (i == this.argBufs.length) {
+      this.ids.push("");
+      this.names.push("");
+      this.types.push("");
+      this.argBufs.push(new ValueBuffer(this.lease, this.argumentLimit));
+    }
     this.keys[i] = key;
     this.count++;
     return i;

@@ -117,10 +117,24 @@ export class ValueBuffer {
     list.add(bytes, this.head.offset, this.head.offset + this.halfLength());
     list.mark = list.count;
     if (this.ring != NO_BLOCK) {
-      list.add(bytes, this.ring + this.ringPos, this.ring + this.ringSize);
-      list.add(bytes, this.ring, this.ring + this.ringPos);
+      // The tail as one piece: a UTF-8 sequence across the ring's wrap point must decode (and be
+      // escaped) as one character, not as two broken halves.
+      this.unwrapRing();
+      list.add(bytes, this.ring, this.ring + this.ringSize);
     }
     return list;
+  }
+
+  // Rotates the ring in place so its oldest byte comes first (three reversals, no allocation).
+  private unwrapRing(): void {
+    const pos = this.ringPos;
+    if (pos == 0) return;
+    const b = this.head.bytes;
+    const r = this.ring;
+    reverseBytes(b, r, r + pos);
+    reverseBytes(b, r + pos, r + this.ringSize);
+    reverseBytes(b, r, r + this.ringSize);
+    this.ringPos = 0;
   }
 
   /** Returns the arena blocks. */
@@ -170,6 +184,18 @@ export class ValueBuffer {
       if (this.ringPos == size) this.ringPos = 0;
       i += n;
     }
+  }
+}
+
+function reverseBytes(b: Uint8Array, start: i32, end: i32): void {
+  let i = start;
+  let j = end - 1;
+  while (i < j) {
+    const t = b[i];
+    b[i] = b[j];
+    b[j] = t;
+    i++;
+    j--;
   }
 }
 
