@@ -123,6 +123,8 @@ export function proxy_on_configure(_rootId: i32, size: i32): i32 {
   for (let i = 0; i < result.warnings.length; i++) logText(LOG_WARN, "aistats: configuration: " + result.warnings[i]);
   reserveFor(result.arenaBytes);
   const e = new Engine(result);
+  // Logs as UTF-8 (Stream.publish copies each out at once): no string per log.
+  e.textLogs = false;
   engine = e;
   dropsSeen = new Float64Array(e.drops.reasons);
   logText(LOG_INFO, "aistats: configured, arena " + result.arenaBytes.toString() + " bytes");

@@ -26,7 +26,7 @@ export class Stream {
     if (r.sequence > 0 && r.sequence != this.written) {
       this.written = r.sequence;
       this.wroteLog = true;
-      const n = escapeForJsonString(r.log);
+      const n = escapeForJsonString(r.logBytes, r.logLength);
       setPropertyBytes("ai_log", escapedPtr(), n);
       // Values are already MarshalStr-escaped by the engine.
       for (let i = 0; i < r.logFieldKeys.length; i++) setProperty(r.logFieldKeys[i], String.UTF8.encode(r.logFieldValues[i]));

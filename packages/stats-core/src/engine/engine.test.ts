@@ -74,6 +74,17 @@ describe.each(builds)("engine on the $name build", (build) => {
     expect(JSON.parse(raw!)).toEqual({ a: "<b>", n: [1, 2.5] });
   });
 
+  it("hands the same log over as UTF-8 bytes when textLogs is off", () => {
+    const config = bytes(JSON.stringify({ attributes: [{ key: "answer", value_source: "response_streaming_body", value: "choices.0.delta.content", rule: "append", apply_to_log: true }] }));
+    const body = bytes(
+      'data: {"id":"c1","model":"m","choices":[{"delta":{"content":"Grüße 👋 <\\"q\\">"}}]}\n\n' +
+        'data: {"choices":[],"usage":{"prompt_tokens":2,"completion_tokens":3,"total_tokens":5}}\n\n',
+    );
+    const [text, asBytes] = build.engineByteLogTrace(config, bytes('{"model":"m"}'), body).split("\n");
+    expect(JSON.parse(text!)).toMatchObject({ answer: 'Grüße 👋 <"q">', total_token: 5 });
+    expect(asBytes).toBe(`[] ${text}`);
+  });
+
   it("computes SHA-256 like node:crypto", () => {
     for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 1000]) {
       const input = new Uint8Array(n).map((_, i) => (i * 131 + n) & 0xff);

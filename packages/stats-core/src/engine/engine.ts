@@ -19,6 +19,12 @@ export class Engine {
   private active: i32 = 0;
   /** Builds every exchange's records (one at a time: a record is written within one call). */
   readonly logBuilder: LogBuilder = new LogBuilder();
+  /**
+   * true: each log is `records.log`, a string. false: it is `records.logBytes[0, logLength)`,
+   * UTF-8 valid until the next call into this engine — for a host that copies it out at once
+   * (the Proxy-Wasm plugin), which saves a string as long as the log for every log written.
+   */
+  textLogs: bool = true;
 
   /** `result` must be ok (a rejected configuration has nothing to run). */
   constructor(result: ConfigResult) {

@@ -132,7 +132,13 @@ export class LogBuilder {
       if (a.applyToSpan) addSpan(r, a.spanKey, text);
     }
 
-    r.log = this.finishLog(ex);
+    this.writeLog(ex);
+    if (ex.engine.textLogs) {
+      r.log = this.w.finish();
+    } else {
+      r.logLength = this.w.finishBytes();
+      r.logBytes = this.w.buffer;
+    }
     r.sequence++;
     r.final = final;
     if (final && usageOn && known && model.length > 0) {
@@ -200,7 +206,7 @@ export class LogBuilder {
     if (asString) w.text("\"");
   }
 
-  private finishLog(ex: Exchange): string {
+  private writeLog(ex: Exchange): void {
     // Insertion sort: a log has a few dozen keys at most.
     const keys = this.keys;
     const texts = this.texts;
@@ -230,7 +236,6 @@ export class LogBuilder {
       else w.text(texts[i]);
     }
     w.text("}");
-    return w.finish();
   }
 }
 

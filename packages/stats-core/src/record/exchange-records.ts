@@ -2,6 +2,8 @@
 // writes the log whenever `sequence` has changed since it last looked (the first time when usage
 // becomes known on a stream, and at the end), applies `counters` once when `final` is set (they are
 // only filled then), and treats `skipped` as "nothing at all is recorded for this exchange".
+const NO_BYTES: Uint8Array = new Uint8Array(0);
+
 export class ExchangeRecords {
   /** Bumped each time a new log is produced (0: none yet). */
   sequence: i32 = 0;
@@ -11,6 +13,12 @@ export class ExchangeRecords {
   skipped: bool = false;
   /** The ai_log object as JSON text (Go encoding/json style: sorted keys, typed values); "" when none. */
   log: string = "";
+  /**
+   * With `engine.textLogs` off, the log as UTF-8 instead: logBytes[0, logLength), a view of the
+   * engine's log writer, valid until the next call into the engine (`log` stays "").
+   */
+  logBytes: Uint8Array = NO_BYTES;
+  logLength: i32 = 0;
   /** as_separate_log_field attributes: key → value escaped as a JSON string's contents (Higress MarshalStr). */
   readonly logFieldKeys: Array<string> = new Array<string>(0);
   readonly logFieldValues: Array<string> = new Array<string>(0);
@@ -35,6 +43,8 @@ export class ExchangeRecords {
   /** Empties the log, fields, span and counters before a new record is written. */
   clearContents(): void {
     this.log = "";
+    this.logBytes = NO_BYTES;
+    this.logLength = 0;
     this.logFieldKeys.length = 0;
     this.logFieldValues.length = 0;
     this.spanKeys.length = 0;

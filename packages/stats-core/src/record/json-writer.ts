@@ -71,6 +71,22 @@ export class JsonWriter {
     this.text(numberText(x));
   }
 
+  /**
+   * Ends what was written as bytes: returns its length, readable in `buffer` from 0 until the next
+   * write; the writer starts over empty.
+   */
+  finishBytes(): i32 {
+    this.flushHigh();
+    const n = this.len;
+    this.len = 0;
+    return n;
+  }
+
+  /** The writer's buffer (see finishBytes). */
+  get buffer(): Uint8Array {
+    return this.buf;
+  }
+
   /** The text written so far; the writer starts over empty (keeping its buffer). */
   finish(): string {
     this.flushHigh();

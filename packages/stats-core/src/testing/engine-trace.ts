@@ -6,6 +6,7 @@ import { Exchange } from "../engine/exchange";
 import { sha256Hex } from "../engine/sha256";
 import { ValueBuffer } from "../engine/value-buffer";
 import { valueString } from "../engine/log-builder";
+import { utf8ToString } from "../glue/text";
 import { JsonWriter, numberText } from "../record/json-writer";
 
 // Portable engine scenarios for the dual-build tests (src/engine/*.test.ts): what the conformance
@@ -126,4 +127,33 @@ function note(lines: Array<string>, ex: Exchange, seen: i32, at: string): i32 {
   if (r.sequence == seen) return seen;
   lines.push(at + ": record " + r.sequence.toString() + (r.final ? " final" : " early") + " counters " + r.counterNames.length.toString());
   return r.sequence;
+}
+
+/**
+ * One SSE exchange on two engines, with text logs and with UTF-8 logs (textLogs off): prints both
+ * logs, one per line, the second decoded from records.logBytes.
+ */
+export function engineByteLogTrace(config: Uint8Array, requestBody: Uint8Array, body: Uint8Array): string {
+  const result = parsePluginConfig(config);
+  if (!result.ok) return "config error: " + result.error;
+  const lines = new Array<string>(0);
+  for (let pass = 0; pass < 2; pass++) {
+    const engine = new Engine(result);
+    engine.textLogs = pass == 0;
+    const ex = engine.begin("r1", "example.com", "c1");
+    ex.addRequestHeader(":method", "POST");
+    ex.addRequestHeader(":path", "/v1/chat/completions");
+    ex.requestHeaders(1000);
+    ex.requestBody(requestBody, 0, requestBody.length, 1000);
+    ex.requestEnd(1000);
+    ex.addResponseHeader(":status", "200");
+    ex.addResponseHeader("content-type", "text/event-stream");
+    ex.responseHeaders(1100);
+    ex.responseBody(body, 0, body.length, 1200);
+    ex.responseEnd(1300);
+    const r = ex.records;
+    lines.push(pass == 0 ? r.log : "[" + r.log + "] " + utf8ToString(r.logBytes, 0, r.logLength));
+    engine.end(ex);
+  }
+  return lines.join("\n");
 }

@@ -8,4 +8,4 @@ export { configSelectTrace, configTrace } from "./config-trace";
 export { jsonValueTrace } from "./config-json-trace";
 export { glueTrace } from "./glue-trace";
 export { engineCaseTrace } from "./engine-case-trace";
-export { engineJsonTextTrace, engineSha256Trace, engineStreamTrace, engineValueTrace } from "./engine-trace";
+export { engineByteLogTrace, engineJsonTextTrace, engineSha256Trace, engineStreamTrace, engineValueTrace } from "./engine-trace";
