@@ -132,6 +132,10 @@ export class JsonMatcher extends MatchRouter {
   private everyChild: Int32Array = new Int32Array(0);
   private consBase: Int32Array = new Int32Array(0);
   private frameNext: Int32Array = new Int32Array(0);
+  // Per frame: the length and first byte of the one member name it reacts to in an object (-1:
+  // any member), so a member no frame names is passed over without a call per frame.
+  private frameKeyLen: Int32Array = new Int32Array(0);
+  private frameKeyFirst: Int32Array = new Int32Array(0);
 
   // Consumers of the values currently open, innermost last.
   private consTarget: Int32Array = new Int32Array(0);
@@ -201,6 +205,13 @@ export class JsonMatcher extends MatchRouter {
     this.everyChild = new Int32Array(depth + 2);
     this.consBase = new Int32Array(depth + 2);
     this.frameNext = new Int32Array(plan.frames.length + 1);
+    this.frameKeyLen = new Int32Array(plan.frames.length + 1);
+    this.frameKeyFirst = new Int32Array(plan.frames.length + 1);
+    for (let i = 0; i < plan.frames.length; i++) {
+      const key = plan.frames[i].objectKey();
+      this.frameKeyLen[plan.frames[i].id] = key == null ? -1 : key.length;
+      this.frameKeyFirst[plan.frames[i].id] = key == null || key.length == 0 ? -1 : key[0];
+    }
     this.consTarget = new Int32Array(plan.targets.length + 2);
     this.consFlag = new Uint8Array(plan.targets.length + 2);
     this.keyBuf = new Uint8Array(paths.maxNameBytes + 1);
@@ -630,17 +641,29 @@ export class JsonMatcher extends MatchRouter {
       return;
     }
     storeI32(this.childIdx, d, loadI32(this.childIdx, d) + 1);
+    let f = loadI32(this.frameHead, d);
+    if (loadByte(this.kinds, d) != KIND_OBJECT) {
+      while (f != NONE) {
+        const next = loadI32(this.frameNext, f);
+        elementAt(this.frames, f).child(this, kind, pos);
+        f = next;
+      }
+      return;
+    }
+    const len = this.keyLen;
+    // A key longer than any name (keyOver) can only reach the frames that take every member.
+    const named = !this.keyOver;
+    const first: i32 = len == 0 ? -1 : this.keyInPlace ? loadByte(this.keySrc, this.keyFrom) : loadByte(this.keyBuf, 0);
     if (loadI32(this.everyChild, d) == 0) {
       // Every frame here wants one member name: skip keys that cannot be any of them.
-      const len = this.keyLen;
-      if (this.keyOver || ((loadI32(this.nameLengths, d) >>> (len & 31)) & 1) == 0) return;
-      const first: i32 = len == 0 ? 0 : this.keyInPlace ? loadByte(this.keySrc, this.keyFrom) : loadByte(this.keyBuf, 0);
+      if (!named || ((loadI32(this.nameLengths, d) >>> (len & 31)) & 1) == 0) return;
       if (len > 0 && ((loadI32(this.nameFirsts, d) >>> (first & 31)) & 1) == 0) return;
     }
-    let f = loadI32(this.frameHead, d);
     while (f != NONE) {
       const next = loadI32(this.frameNext, f);
-      elementAt(this.frames, f).child(this, kind, pos);
+      // A frame naming one member is asked only when length and first byte agree (keyIs decides).
+      const kl = loadI32(this.frameKeyLen, f);
+      if (kl < 0 || (named && kl == len && loadI32(this.frameKeyFirst, f) == first)) elementAt(this.frames, f).child(this, kind, pos);
       f = next;
     }
   }
