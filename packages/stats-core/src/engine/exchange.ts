@@ -47,7 +47,6 @@ export const MODE_ARRAY: i32 = 3;
 /** A non-SSE body whose first byte has not been seen yet (an array means a JSON-array stream). */
 export const MODE_UNDECIDED: i32 = 4;
 
-
 // The framers' sinks forward to the exchange (set once the exchange is built).
 class EventSink extends SseSink {
   ex: Exchange | null = null;
