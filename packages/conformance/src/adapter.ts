@@ -25,6 +25,25 @@ export interface ExchangeResult {
   clientChunks: Uint8Array[];
   /** The request chunks as the upstream received them. */
   upstreamChunks: Uint8Array[];
+  /**
+   * The records as the host wrote them out, byte for byte, for the well-formedness check that
+   * every case runs (PRODUCT §3, check-records.ts). Every host adapter reports them; only the
+   * fixture adapter, which runs no host, leaves them out.
+   */
+  records?: RecordTexts;
+}
+
+/** Every record text a host wrote for one exchange, exactly as stored. */
+export interface RecordTexts {
+  /**
+   * How `logs` are stored: `json` = the ai_log JSON text itself; `escaped` = that text
+   * string-escaped without surrounding quotes, as Higress stores filter state wasm.ai_log.
+   */
+  logForm: "json" | "escaped";
+  /** Each ai_log written, in order (the early one when usage became known, then the final one). */
+  logs: Uint8Array[];
+  /** Each separate log field written (JSON string contents, Higress MarshalStr), in order. */
+  logFields: Array<[key: string, stored: Uint8Array]>;
 }
 
 export interface ConformanceAdapter {

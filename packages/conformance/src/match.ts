@@ -1,7 +1,9 @@
-// Checks one adapter result against its case's expectations (PRODUCT §6) and the traffic rule
-// (PRODUCT §4), collecting every mismatch with a readable expected-vs-actual line.
+// Checks one adapter result against its case's expectations (PRODUCT §6), the traffic rule
+// (PRODUCT §4) and the well-formedness of the records the host wrote (PRODUCT §3), collecting
+// every mismatch with a readable expected-vs-actual line.
 import type { ExchangeResult } from "./adapter.js";
 import { deliveredResponseChunks, type CaseScript } from "./case-format.js";
+import { checkRecords } from "./check-records.js";
 import { checkTraffic } from "./check-traffic.js";
 import { deepSubset, type Mismatch } from "./deep-subset.js";
 import { childPath, showValue } from "./format-value.js";
@@ -92,6 +94,7 @@ export function matchCase(script: CaseScript, result: ExchangeResult): Verdict {
   if (expect.log_fields !== undefined) deepSubset(expect.log_fields, result.logFields, "log_fields", out);
   if (expect.span !== undefined) deepSubset(expect.span, result.span, "span", out);
   checkMetrics(script, result, out);
+  if (result.records !== undefined) checkRecords(result.records, out);
 
   checkTraffic(
     "client",

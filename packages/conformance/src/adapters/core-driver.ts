@@ -4,7 +4,11 @@
 // arguments (strings, one byte array, one Int32Array of lengths and clock values) and turns the
 // answer back into an ExchangeResult. The bytes are handed to the engine and then delivered as
 // they are: the engine only reads them, which is what §4 requires of a host.
-import type { ExchangeResult } from "../adapter.js";
+// `engineRecordsTrace` replays the same exchange and returns every record's texts byte for byte
+// (the log as UTF-8, as the plugin reads it), for the well-formedness check of PRODUCT §3; when a
+// log is so broken that engineCaseTrace's answer (which embeds it) is not JSON, the result is
+// read from those records instead, so the case reports what is wrong with the record.
+import type { ExchangeResult, RecordTexts } from "../adapter.js";
 import type { CaseScript, HeaderList, TimedChunk } from "../case-format.js";
 
 export type EngineCaseTrace = (
@@ -16,6 +20,34 @@ export type EngineCaseTrace = (
   bytes: Uint8Array,
   plan: Int32Array,
 ) => string;
+
+export type EngineRecordsTrace = (
+  config: Uint8Array,
+  requestHeaders: string,
+  responseHeaders: string,
+  routeName: string,
+  clusterName: string,
+  bytes: Uint8Array,
+  plan: Int32Array,
+  byteLogs: number,
+) => string;
+
+export interface EngineTraces {
+  readonly engineCaseTrace: EngineCaseTrace;
+  readonly engineRecordsTrace: EngineRecordsTrace;
+}
+
+interface RecordsAnswer {
+  configError?: string;
+  skipped: boolean;
+  records: Array<{
+    final: boolean;
+    logHex: string;
+    logFields: Array<[string, string]>;
+    span: Array<[string, string]>;
+    counters: Array<[string, string]>;
+  }>;
+}
 
 interface DriverAnswer {
   configError?: string;
@@ -32,7 +64,35 @@ function headerText(headers: HeaderList): string {
   return headers.map(([n, v]) => `${n}\n${v}\n`).join("");
 }
 
-export function runWithDriver(trace: EngineCaseTrace, script: CaseScript): ExchangeResult {
+/** "12", "7*2^-1", "Infinity" (engineRecordsTrace's exact counter text) as a number. */
+function counterValue(text: string): number {
+  const [m, e] = text.split("*2^");
+  return Number(m) * 2 ** Number(e ?? "0");
+}
+
+function parseOr<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** The result read from the records alone (the last log, parsed if it parses; counters of the final record). */
+function resultFromRecords(answer: RecordsAnswer): Omit<ExchangeResult, "clientChunks" | "upstreamChunks"> {
+  const last = answer.records.at(-1);
+  const metrics: Record<string, number> = {};
+  for (const r of answer.records) if (r.final) for (const [name, value] of r.counters) metrics[name] = (metrics[name] ?? 0) + counterValue(value);
+  return {
+    skipped: answer.skipped,
+    log: last === undefined ? null : parseOr<Record<string, unknown> | null>(Buffer.from(last.logHex, "hex").toString("utf8"), null),
+    logFields: Object.fromEntries((last?.logFields ?? []).map(([k, v]) => [k, parseOr<unknown>(`"${v}"`, v)])),
+    span: Object.fromEntries(last?.span ?? []),
+    metrics,
+  };
+}
+
+export function runWithDriver(traces: EngineTraces, script: CaseScript): ExchangeResult {
   const req = script.request;
   const resp = script.response;
   const delivered: readonly TimedChunk[] =
@@ -50,7 +110,7 @@ export function runWithDriver(trace: EngineCaseTrace, script: CaseScript): Excha
   plan.push(resp.atMs, delivered.length);
   for (const c of delivered) plan.push(c.bytes.length, c.atMs);
   plan.push(resp.endAtMs, resp.abortAfterChunks === null ? 0 : 1);
-  const text = trace(
+  const args = [
     utf8.encode(script.configJson),
     headerText(req.headers),
     headerText(resp.headers),
@@ -58,8 +118,19 @@ export function runWithDriver(trace: EngineCaseTrace, script: CaseScript): Excha
     script.properties.cluster_name ?? "",
     bytes,
     Int32Array.from(plan),
-  );
-  const answer = JSON.parse(text) as DriverAnswer;
+  ] as const;
+  const recorded = JSON.parse(traces.engineRecordsTrace(...args, 1)) as RecordsAnswer;
+  const records: RecordTexts = {
+    logForm: "json",
+    logs: (recorded.records ?? []).map((r) => new Uint8Array(Buffer.from(r.logHex, "hex"))),
+    logFields: (recorded.records ?? []).flatMap((r) => r.logFields.map(([k, v]): [string, Uint8Array] => [k, utf8.encode(v)])),
+  };
+  const text = traces.engineCaseTrace(...args);
+  const answer = parseOr<DriverAnswer | null>(text, null);
+  if (answer === null) {
+    // A log that breaks the answer it is embedded in: report from the records (checkRecords says why).
+    return { ...resultFromRecords(recorded), records, clientChunks: delivered.map((c) => c.bytes), upstreamChunks: req.chunks.map((c) => c.bytes) };
+  }
   const result: ExchangeResult = {
     skipped: answer.skipped,
     log: answer.log,
@@ -72,5 +143,6 @@ export function runWithDriver(trace: EngineCaseTrace, script: CaseScript): Excha
     upstreamChunks: req.chunks.map((c) => c.bytes),
   };
   if (answer.configError !== undefined) result.configError = answer.configError;
+  else result.records = records;
   return result;
 }

@@ -2,12 +2,16 @@
 // driven through the shared driver (core-driver.ts).
 import { defineAdapter, type ExchangeResult } from "../adapter.js";
 import type { CaseScript } from "../case-format.js";
-import { runWithDriver, type EngineCaseTrace } from "./core-driver.js";
+import { runWithDriver, type EngineTraces } from "./core-driver.js";
 
 export default defineAdapter(async () => {
-  const source = "../../../stats-core/src/testing/engine-case-trace.ts";
-  const module = (await import(source)) as { engineCaseTrace: EngineCaseTrace };
-  const run = (script: CaseScript): ExchangeResult => runWithDriver(module.engineCaseTrace, script);
+  const caseSource = "../../../stats-core/src/testing/engine-case-trace.ts";
+  const recordsSource = "../../../stats-core/src/testing/engine-records-trace.ts";
+  const traces: EngineTraces = {
+    ...((await import(caseSource)) as Pick<EngineTraces, "engineCaseTrace">),
+    ...((await import(recordsSource)) as Pick<EngineTraces, "engineRecordsTrace">),
+  };
+  const run = (script: CaseScript): ExchangeResult => runWithDriver(traces, script);
   return {
     name: "core",
     async run(script: CaseScript): Promise<ExchangeResult> {

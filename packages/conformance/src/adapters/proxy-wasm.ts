@@ -3,9 +3,11 @@
 // the Envoy-faithful Proxy-Wasm host, on the case's clock. The result is what Envoy would show:
 // filter state `wasm.ai_log` (as %FILTER_STATE(wasm.ai_log:PLAIN)% prints it) and `wasm.<key>`,
 // Higress span tags, the host's counters, and the chunks the host forwarded to each side.
-// Cases sharing a configuration can also run interleaved as concurrent streams of one VM.
+// Cases sharing a configuration can also run interleaved as concurrent streams of one VM. Every
+// write of filter state is also kept, byte for byte, for the record well-formedness check: the
+// early ai_log and the final one, and each separate log field.
 import { readFile } from "node:fs/promises";
-import { defineAdapter, type ExchangeResult } from "../adapter.js";
+import { defineAdapter, type ExchangeResult, type RecordTexts } from "../adapter.js";
 import { deliveredResponseChunks, type CaseScript, type HeaderList } from "../case-format.js";
 
 // The slice of the host's API this adapter uses (the host is loaded from its sources by tsx).
@@ -86,24 +88,50 @@ function decodeEscaped(text: string): string {
   return JSON.parse(`"${text}"`) as string;
 }
 
-function resultOf(stream: Stream, metrics: Record<string, number>): ExchangeResult {
+/** Keeps a copy of every filter-state write of `stream` (the host's Map keeps only the last). */
+function recordWrites(stream: Stream): RecordTexts {
+  const records: RecordTexts = { logForm: "escaped", logs: [], logFields: [] };
+  const state = stream.filterState;
+  const set = state.set.bind(state);
+  state.set = (key: string, value: Uint8Array) => {
+    if (key === "wasm.ai_log") records.logs.push(value.slice());
+    else if (key.startsWith("wasm.")) records.logFields.push([key.slice("wasm.".length), value.slice()]);
+    return set(key, value);
+  };
+  return records;
+}
+
+/** The value a broken record stands for in the result: null (checkRecords reports why). */
+function parsedOrNull<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch {
+    return null;
+  }
+}
+
+function resultOf(stream: Stream, metrics: Record<string, number>, records: RecordTexts): ExchangeResult {
   const utf8 = new TextDecoder();
   let log: Record<string, unknown> | null = null;
+  let logWritten = false;
   const logFields: Record<string, unknown> = {};
   for (const [key, value] of stream.filterState) {
     const text = utf8.decode(value);
-    if (key === "wasm.ai_log") log = JSON.parse(decodeEscaped(text)) as Record<string, unknown>;
-    else if (key.startsWith("wasm.")) logFields[key.slice("wasm.".length)] = decodeEscaped(text);
+    if (key === "wasm.ai_log") {
+      logWritten = true;
+      log = parsedOrNull(() => JSON.parse(decodeEscaped(text)) as Record<string, unknown>);
+    } else if (key.startsWith("wasm.")) logFields[key.slice("wasm.".length)] = parsedOrNull(() => decodeEscaped(text));
   }
   return {
     // Higress writes ai_log for every exchange it processes: no log means the plugin skipped it.
-    skipped: log === null,
+    skipped: !logWritten,
     log,
     logFields,
     span: Object.fromEntries(stream.spanTags),
     metrics,
     clientChunks: stream.downstream.chunks,
     upstreamChunks: stream.upstream.chunks,
+    records,
   };
 }
 
@@ -136,6 +164,7 @@ export default defineAdapter(async () => {
       return scripts.map((script) => ({ ...emptyResult(script), configError }));
     }
     const streams = scripts.map((script) => host.newHttpStream({ properties: { ...script.properties } }));
+    const written = streams.map(recordWrites);
     const metrics = scripts.map(() => ({}) as Record<string, number>);
     const merged = scripts.flatMap((script, k) => stepsOf(script).map((step, order) => ({ ...step, k, order })));
     merged.sort((a, b) => a.atMs - b.atMs || a.order - b.order || a.k - b.k);
@@ -146,7 +175,7 @@ export default defineAdapter(async () => {
       addCounters(metrics[step.k]!, before, host.metrics.counters());
     }
     if (host.vmFailure !== null) throw new Error(`plugin failed: ${host.vmFailure.message}`);
-    return streams.map((s, k) => resultOf(s, metrics[k]!));
+    return streams.map((s, k) => resultOf(s, metrics[k]!, written[k]!));
   }
 
   return {

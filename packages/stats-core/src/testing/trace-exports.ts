@@ -9,3 +9,4 @@ export { jsonValueTrace } from "./config-json-trace";
 export { glueTrace } from "./glue-trace";
 export { engineCaseTrace } from "./engine-case-trace";
 export { engineByteLogTrace, engineJsonTextTrace, engineSha256Trace, engineStreamTrace, engineValueTrace } from "./engine-trace";
+export { engineRecordsTrace } from "./engine-records-trace";
