@@ -2,6 +2,7 @@ import { Arena } from "../arena/arena";
 import { ConfigResult } from "../config/config-result";
 import { PluginConfig } from "../config/plugin-config";
 import { DropCounters } from "../record/drop-counters";
+import { JsonCanonicalizer } from "../record/json-canonical";
 import { CompiledConfig } from "./compiled-config";
 import { Exchange } from "./exchange";
 import { LogBuilder } from "./log-builder";
@@ -17,8 +18,10 @@ export class Engine {
   private readonly pool: Array<Exchange> = new Array<Exchange>(0);
   /** Exchanges begun and not yet ended. */
   private active: i32 = 0;
+  /** Checks and re-emits captured objects and arrays in canonical form (one value at a time). */
+  readonly canonical: JsonCanonicalizer;
   /** Builds every exchange's records (one at a time: a record is written within one call). */
-  readonly logBuilder: LogBuilder = new LogBuilder();
+  readonly logBuilder: LogBuilder;
   /**
    * true: each log is `records.log`, a string. false: it is `records.logBytes[0, logLength)`,
    * UTF-8 valid until the next call into this engine — for a host that copies it out at once
@@ -28,8 +31,11 @@ export class Engine {
 
   /** `result` must be ok (a rejected configuration has nothing to run). */
   constructor(result: ConfigResult) {
+    const canonical = new JsonCanonicalizer();
     this.result = result;
     this.arena = new Arena(result.arenaBytes);
+    this.canonical = canonical;
+    this.logBuilder = new LogBuilder(canonical);
   }
 
   /**

@@ -28,9 +28,10 @@ import { PathCaptures } from "./path-captures";
 import { MatchUnit } from "./match-unit";
 import { ResponseFields } from "./response-fields";
 import { ToolCalls } from "./tool-calls";
-import { anthropicDetailsText, numberAscii, UsageState } from "./usage-state";
+import { PATH_ANTHROPIC, PATH_OTHER, PATH_RESPONSES, UsageState } from "./usage-state";
+import { TokenCount } from "./token-count";
 import { chatRoundOf } from "./chat-round";
-import { geminiPathModel, header, isSpace, lower, metricRoute } from "./request-facts";
+import { geminiPathModel, header, isSpace, lower, metricRoute, pathWithoutQuery } from "./request-facts";
 import { ValueBuffer } from "./value-buffer";
 
 // One HTTP exchange, driven by a host through its phases; reused for many exchanges (Engine.end
@@ -114,6 +115,8 @@ export class Exchange {
   private respUnit: MatchUnit | null = null;
   /** Held values the matchers had to cut, summed over the documents read. */
   private matchTruncated: i32 = 0;
+  /** Captured objects and arrays that were not valid JSON (logged as strings). */
+  private brokenValues: i32 = 0;
   private released: bool = false;
   private readonly sse: SseFramer;
   private readonly array: JsonArrayFramer;
@@ -131,7 +134,7 @@ export class Exchange {
     this.engine = engine;
     this.compiled = compiled;
     this.lease = lease;
-    this.usage = new UsageState(lease);
+    this.usage = new UsageState(lease, limit, engine.canonical);
     this.toolCalls = new ToolCalls(lease, limit);
     this.slotOrder = new Int32Array(config.attributes.length);
     this.slotReached = new Uint8Array(config.attributes.length);
@@ -162,6 +165,7 @@ export class Exchange {
     this.records.reset();
     this.released = false;
     this.matchTruncated = 0;
+    this.brokenValues = 0;
     this.skipped = this.compiled == null;
     this.records.skipped = this.skipped;
     this.finished = false;
@@ -220,6 +224,7 @@ export class Exchange {
       return false;
     }
     this.pathModel = geminiPathModel(path);
+    this.usage.pathHint = pathHintOf(path);
     const consumer = header(this.reqNames, this.reqValues, "x-mse-consumer");
     if (consumer.length > 0) this.consumer = consumer;
     for (let i = 0; i < config.sessionHeaders.length; i++) {
@@ -410,7 +415,7 @@ export class Exchange {
       const arr = this.parseCapture(c.values[f.toolUseBlocks]);
       if (arr != null && arr.kind == JV_ARRAY) {
         const text = this.parsedBytes;
-        for (let i = 0; i < arr.items.length; i++) this.toolCalls.addAnthropicBlock(arr.items[i], text);
+        for (let i = 0; i < arr.items.length; i++) this.toolCalls.addAnthropicBlock(arr.items[i], text, this.engine.canonical);
       }
     }
     this.applyBody(compiled.config.plan.responseBody, c);
@@ -493,6 +498,7 @@ export class Exchange {
       const id = firstPresent(pa, c);
       if (id >= 0) {
         this.slots[slot].copyFrom(c.values[pa.paths[id].id]);
+        this.checkStructured(slot);
         this.touch(slot);
       } else if (pa.attribute.builtin == BUILTIN_TOOL_CALLS && this.toolCalls.count > 0) {
         this.writeToolCalls(slot);
@@ -515,10 +521,12 @@ export class Exchange {
       if (rule == RULE_FIRST) {
         if (s.kind == 0) {
           s.copyFrom(value);
+          this.checkStructured(slot);
           this.touch(slot);
         }
       } else if (rule == RULE_REPLACE) {
         s.copyFrom(value);
+        this.checkStructured(slot);
         this.touch(slot);
       } else if (rule == RULE_APPEND) {
         if (s.kind == 0) s.start(KIND_STRING);
@@ -526,6 +534,17 @@ export class Exchange {
         this.touch(slot);
       }
     }
+  }
+
+  // A captured object or array must be valid JSON to be logged as one: a document cut or
+  // malformed inside it leaves text that is not, which is then logged as a string and counted.
+  private checkStructured(slot: i32): void {
+    const v = this.slots[slot];
+    if ((v.kind != KIND_OBJECT && v.kind != KIND_ARRAY) || !v.whole) return;
+    const p = v.pieces();
+    if (p.count == 1 && this.engine.canonical.isValidJson(p.bytes, p.starts[0], p.ends[0])) return;
+    v.broken = true;
+    this.brokenValues++;
   }
 
   private writeToolCalls(slot: i32): void {
@@ -562,19 +581,20 @@ export class Exchange {
       const s = this.slots[i];
       if (s.kind != 0) continue;
       const b = a.builtin;
-      if (b == BUILTIN_REASONING_TOKENS && u.reasoning >= 0) this.setNumber(i, u.reasoning);
-      else if (b == BUILTIN_CACHED_TOKENS && u.cached >= 0) this.setNumber(i, u.cached);
+      if (b == BUILTIN_REASONING_TOKENS && u.reasoning.set) this.setNumber(i, u.reasoning);
+      else if (b == BUILTIN_CACHED_TOKENS && u.cached.set) this.setNumber(i, u.cached);
       else if (b == BUILTIN_INPUT_TOKEN_DETAILS && u.inputDetails.kind != 0) this.copySlot(i, u.inputDetails);
       else if (b == BUILTIN_OUTPUT_TOKEN_DETAILS && u.outputDetails.kind != 0) this.copySlot(i, u.outputDetails);
-      else if (b == BUILTIN_INPUT_TOKEN_DETAILS && u.anthropic && (u.cacheCreation >= 0 || u.cacheRead >= 0)) this.writeAnthropicDetails(i);
+      else if (b == BUILTIN_INPUT_TOKEN_DETAILS) this.setObjectText(i, u.builtInputDetails());
+      else if (b == BUILTIN_OUTPUT_TOKEN_DETAILS) this.setObjectText(i, u.builtOutputDetails());
       else if (b == BUILTIN_TOOL_CALLS && this.toolCalls.count > 0) this.writeToolCalls(i);
     }
   }
 
-  private setNumber(slot: i32, x: f64): void {
+  private setNumber(slot: i32, n: TokenCount): void {
     const v = this.slots[slot];
     v.start(KIND_NUMBER);
-    v.appendAscii(numberAscii(x));
+    v.appendAscii(n.text());
     this.touch(slot);
   }
 
@@ -583,11 +603,12 @@ export class Exchange {
     this.touch(slot);
   }
 
-  private writeAnthropicDetails(slot: i32): void {
-    const u = this.usage;
+  // A details object the engine built from counts ("" : none).
+  private setObjectText(slot: i32, json: string): void {
+    if (json.length == 0) return;
     const v = this.slots[slot];
     v.start(KIND_OBJECT);
-    v.appendAscii(anthropicDetailsText(u));
+    v.appendAscii(json);
     this.touch(slot);
   }
 
@@ -608,7 +629,7 @@ export class Exchange {
     const arenaFull = this.sse.arenaFullEvents + this.array.arenaFullElements + this.matchTruncated + this.lostValues();
     drops.add(DROP_ARENA_FULL, arenaFull);
     drops.add(DROP_TOO_MANY_TOOL_CALLS, this.toolCalls.dropped);
-    truncated += arenaFull + this.toolCalls.dropped;
+    truncated += arenaFull + this.toolCalls.dropped + this.brokenValues;
     this.records.truncated = truncated;
     this.writeRecord(true, nowMs);
   }
@@ -644,4 +665,12 @@ export class Exchange {
 function firstPresent(pa: PlannedAttribute, c: PathCaptures): i32 {
   for (let k = 0; k < pa.paths.length; k++) if (c.has(pa.paths[k].id)) return k;
   return -1;
+}
+
+// What the request path tells about the API whose usage the response carries.
+function pathHintOf(path: string): i32 {
+  const p = pathWithoutQuery(path);
+  if (p.endsWith("/messages")) return PATH_ANTHROPIC;
+  if (p.endsWith("/responses")) return PATH_RESPONSES;
+  return PATH_OTHER;
 }

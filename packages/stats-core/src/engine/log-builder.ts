@@ -1,14 +1,17 @@
 import { PluginConfig } from "../config/plugin-config";
-import { jsonNumberValue } from "../config/json-number";
-import { KIND_NUMBER, KIND_STRING } from "../json/json-kinds";
+import { KIND_ARRAY, KIND_NUMBER, KIND_OBJECT, KIND_STRING } from "../json/json-kinds";
 import { utf8Encode } from "../json/json-utf8";
-import { JsonWriter, numberText } from "../record/json-writer";
+import { JsonCanonicalizer } from "../record/json-canonical";
+import { JsonWriter, numberText, sequenceLength } from "../record/json-writer";
 import { ExchangeRecords } from "../record/exchange-records";
 import { Exchange, MODE_SSE } from "./exchange";
-import { anthropicDetailsText } from "./usage-state";
 import { utf8Text } from "./path-captures";
 import { sha256Hex } from "./sha256";
+import { TokenCount } from "./token-count";
 import { TRUNCATED_MARK, ValueBuffer } from "./value-buffer";
+
+/** Model names in counter names (metric labels) are cut to this many UTF-8 bytes. */
+export const METRIC_MODEL_BYTES: i32 = 256;
 
 // Turns an exchange's state into its records: the ai_log JSON (keys sorted as Go's json.Marshal
 // sorts a map, which is how Higress writes it), the separate log fields, the span attributes and,
@@ -22,6 +25,15 @@ export class LogBuilder {
   // a log leaves (the wasm build's minimal runtime only collects between host callbacks).
   private readonly slotOf: Array<i32> = new Array<i32>(0);
   private readonly w: JsonWriter = new JsonWriter();
+  private readonly canonical: JsonCanonicalizer;
+  // The counts a record reports (usage, or what attributes override it with).
+  private readonly input: TokenCount = new TokenCount();
+  private readonly output: TokenCount = new TokenCount();
+  private readonly total: TokenCount = new TokenCount();
+
+  constructor(canonical: JsonCanonicalizer) {
+    this.canonical = canonical;
+  }
 
   build(ex: Exchange, final: bool, nowMs: f64): void {
     const r = ex.records;
@@ -36,40 +48,44 @@ export class LogBuilder {
 
     // Usage, possibly overridden by attributes named model / input_token / output_token / total_token.
     let model = ex.model;
-    let input = u.input;
-    let output = u.output;
-    let total = u.total;
+    const input = this.input;
+    const output = this.output;
+    const total = this.total;
+    input.copy(u.input);
+    output.copy(u.output);
+    total.copy(u.total);
     for (let i = 0; i < config.attributes.length; i++) {
       const a = config.attributes[i];
       const s = ex.slots[i];
       if (!a.feedsUsage || s.kind == 0) continue;
-      if (a.key == "model") model = valueString(s);
-      else if (s.kind == KIND_NUMBER || s.kind == KIND_STRING) {
-        const x = valueNumber(s);
-        if (x >= 0) {
-          if (a.key == "input_token") input = x;
-          else if (a.key == "output_token") output = x;
-          else total = x;
-        }
+      if (a.key == "model") model = this.valueText(s);
+      else if (isCount(s)) {
+        if (a.key == "input_token") input.readFrom(s);
+        else if (a.key == "output_token") output.readFrom(s);
+        else total.readFrom(s);
       }
     }
-    const known = input >= 0 || output >= 0;
-    if (known && total < 0) total = (input > 0 ? input : 0) + (output > 0 ? output : 0);
+    const known = input.set || output.set;
+    if (known && !total.set) {
+      total.add(input);
+      total.add(output);
+    }
 
     if (usageOn) {
       if (model.length > 0) this.putString("model", model);
       if (known) {
-        this.putNumber("input_token", input >= 0 ? input : 0);
-        this.putNumber("output_token", output >= 0 ? output : 0);
-        this.putNumber("total_token", total);
+        this.put("input_token", input.text());
+        this.put("output_token", output.text());
+        this.put("total_token", total.text());
       }
       if (u.inputDetails.kind != 0) this.put("input_token_details", this.valueJson(u.inputDetails));
-      else if (u.anthropic && (u.cacheCreation >= 0 || u.cacheRead >= 0)) this.put("input_token_details", anthropicDetailsText(u));
+      else if (u.builtInputDetails().length > 0) this.put("input_token_details", u.builtInputDetails());
       if (u.outputDetails.kind != 0) this.put("output_token_details", this.valueJson(u.outputDetails));
+      else if (u.builtOutputDetails().length > 0) this.put("output_token_details", u.builtOutputDetails());
       if (known && model.length > 0) {
         const price = config.priceOf(model);
         if (price != null) {
-          const micro: f64 = (input > 0 ? input : 0) * price.input + (output > 0 ? output : 0) * price.output;
+          const micro: f64 = (input.value > 0 ? input.value : 0) * price.input + (output.value > 0 ? output.value : 0) * price.output;
           // eslint-disable-next-line no-restricted-syntax -- f64 / f64: float division in both builds
           this.putNumber("cost", micro / 1000000.0);
         }
@@ -93,9 +109,9 @@ export class LogBuilder {
     if (requestModel.length > 0) addSpan(r, "gen_ai.request.model", requestModel);
     if (usageOn && model.length > 0) addSpan(r, "gen_ai.model_name", model);
     if (usageOn && known) {
-      addSpan(r, "gen_ai.usage.input_tokens", numberText(input >= 0 ? input : 0));
-      addSpan(r, "gen_ai.usage.output_tokens", numberText(output >= 0 ? output : 0));
-      addSpan(r, "gen_ai.usage.total_tokens", numberText(total));
+      addSpan(r, "gen_ai.usage.input_tokens", input.text());
+      addSpan(r, "gen_ai.usage.output_tokens", output.text());
+      addSpan(r, "gen_ai.usage.total_tokens", total.text());
     }
 
     // Attributes (a key set by several attributes keeps the most recently set value).
@@ -107,13 +123,13 @@ export class LogBuilder {
       let text: string;
       if (s.kind != 0) {
         if (a.redacted) {
-          text = redactedText(s);
+          text = redactedOf(utf8Encode(this.valueText(s)));
           json = quote(this.w, text);
         } else {
           // The decoded text only when a separate field or a span wants it: a value can be
           // value_length_limit long, and the common case (ai_log only) needs just its JSON.
           json = "";
-          text = a.asSeparateLogField || a.applyToSpan ? valueString(s) : "";
+          text = a.asSeparateLogField || a.applyToSpan ? this.valueText(s) : "";
         }
       } else if (a.defaultValue.length > 0 && ex.slotReached[i] != 0) {
         text = a.redacted ? redactedOfString(a.defaultValue) : a.defaultValue;
@@ -142,10 +158,11 @@ export class LogBuilder {
     r.sequence++;
     r.final = final;
     if (final && usageOn && known && model.length > 0) {
-      const prefix = "route." + ex.routeName + ".upstream." + ex.clusterName + ".model." + model + ".consumer." + ex.consumer + ".metric.";
-      addCounter(r, prefix + "input_token", input);
-      addCounter(r, prefix + "output_token", output);
-      addCounter(r, prefix + "total_token", total);
+      const label = metricModel(model);
+      const prefix = "route." + ex.routeName + ".upstream." + ex.clusterName + ".model." + label + ".consumer." + ex.consumer + ".metric.";
+      addCounter(r, prefix + "input_token", input.value);
+      addCounter(r, prefix + "output_token", output.value);
+      addCounter(r, prefix + "total_token", total.value);
       if (firstToken > 0) {
         addCounter(r, prefix + "llm_first_token_duration", firstToken);
         addCounter(r, prefix + "llm_stream_duration_count", 1);
@@ -186,7 +203,8 @@ export class LogBuilder {
     this.put(key, numberText(x));
   }
 
-  // A value as typed JSON: strings quoted, other kinds raw; a value cut by the limit is a string.
+  // A value as typed JSON: strings quoted, objects and arrays in canonical form; a value cut by
+  // the limit, or an object or array that is not valid JSON, is a string of what was kept.
   private valueJson(v: ValueBuffer): string {
     this.writeValue(v);
     return this.w.finish();
@@ -195,15 +213,31 @@ export class LogBuilder {
   private writeValue(v: ValueBuffer): void {
     const w = this.w;
     const p = v.pieces();
-    const asString = v.kind == KIND_STRING || !v.whole;
+    if (isStructured(v) && p.count == 1) {
+      this.canonical.write(w, p.bytes, p.starts[0], p.ends[0]);
+      return;
+    }
+    const asString = v.kind == KIND_STRING || !v.whole || v.broken || p.count == 0;
     if (asString) w.text("\"");
     for (let k = 0; k < p.count; k++) {
       if (k == p.mark) w.text(TRUNCATED_MARK);
-      if (asString) w.escapedBytes(p.bytes, p.starts[k], p.ends[k]);
-      else w.rawJson(p.bytes, p.starts[k], p.ends[k]);
+      // Numbers and literals are ASCII JSON text: escaping changes nothing.
+      w.escapedBytes(p.bytes, p.starts[k], p.ends[k]);
     }
     if (p.mark == p.count) w.text(TRUNCATED_MARK);
     if (asString) w.text("\"");
+  }
+
+  /**
+   * The value as text for a span, a separate log field or a model name: strings decoded, objects
+   * and arrays in canonical form, numbers and literals as their JSON text, cut values with the mark.
+   */
+  private valueText(v: ValueBuffer): string {
+    if (!isStructured(v)) return valueString(v);
+    const p = v.pieces();
+    if (p.count != 1) return valueString(v);
+    this.canonical.write(this.w, p.bytes, p.starts[0], p.ends[0]);
+    return this.w.finish();
   }
 
   private writeLog(ex: Exchange): void {
@@ -290,26 +324,39 @@ export function valueString(v: ValueBuffer): string {
   return parts.join("");
 }
 
-function valueNumber(v: ValueBuffer): f64 {
-  if (!v.whole) return -1;
+// An object or array kept whole and valid: written in canonical form.
+function isStructured(v: ValueBuffer): bool {
+  return (v.kind == KIND_OBJECT || v.kind == KIND_ARRAY) && v.whole && !v.broken;
+}
+
+// A value an attribute overriding a count may give: a number, or a string that is an integer
+// (a string such as "abc" or "7.9" leaves the usage's count alone).
+function isCount(v: ValueBuffer): bool {
+  if (v.kind == KIND_NUMBER) return true;
+  if (v.kind != KIND_STRING || !v.whole) return false;
   const p = v.pieces();
-  if (p.count != 1) return -1;
-  const s = p.starts[0];
+  if (p.count != 1) return false;
+  let i = p.starts[0];
   const e = p.ends[0];
-  for (let i = s; i < e; i++) {
-    const c = <i32>p.bytes[i];
-    if (!((c >= 0x30 && c <= 0x39) || c == 0x2e || c == 0x2d || c == 0x2b || c == 0x65 || c == 0x45)) return -1;
+  if (i < e && p.bytes[i] == 0x2d) i++;
+  if (i == e) return false;
+  for (; i < e; i++) if (p.bytes[i] < 0x30 || p.bytes[i] > 0x39) return false;
+  return true;
+}
+
+// The model as a metric label: at most METRIC_MODEL_BYTES of UTF-8, cut at a character boundary.
+function metricModel(model: string): string {
+  if (model.length * 3 <= METRIC_MODEL_BYTES) return model;
+  const b = utf8Encode(model);
+  if (b.length <= METRIC_MODEL_BYTES) return model;
+  let end = 0;
+  while (end < b.length) {
+    const n = sequenceLength(b, end, b.length);
+    const step = n > 0 ? n : 1;
+    if (end + step > METRIC_MODEL_BYTES) break;
+    end += step;
   }
-  return jsonNumberValue(p.bytes, s, e);
-}
-
-function valueBytes(v: ValueBuffer): Uint8Array {
-  const text = valueString(v);
-  return utf8Encode(text);
-}
-
-function redactedText(v: ValueBuffer): string {
-  return redactedOf(valueBytes(v));
+  return utf8Text(b, 0, end);
 }
 
 function redactedOfString(s: string): string {

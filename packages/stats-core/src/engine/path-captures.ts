@@ -41,6 +41,11 @@ export class PathCaptures extends JsonMatchSink {
 
   onValueEnd(_pathId: i32): void {}
 
+  /** Path `id` is in the document (gjson's Exists: any value, null included). */
+  exists(id: i32): bool {
+    return id >= 0 && this.values[id].kind != 0;
+  }
+
   /** Path `id` has a value that is neither null nor an empty string. */
   has(id: i32): bool {
     const v = this.values[id];

@@ -26,10 +26,15 @@ export function isSpace(c: i32): bool {
   return c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d;
 }
 
+/** The path without its query string. */
+export function pathWithoutQuery(path: string): string {
+  const q = path.indexOf("?");
+  return q >= 0 ? path.substring(0, q) : path;
+}
+
 /** Gemini's model from `…/models/{model}:…` (query string ignored), or "". */
 export function geminiPathModel(path: string): string {
-  const q = path.indexOf("?");
-  const bare = q >= 0 ? path.substring(0, q) : path;
+  const bare = pathWithoutQuery(path);
   const at = bare.indexOf("/models/");
   if (at < 0) return "";
   const rest = bare.substring(at + 8);

@@ -16,6 +16,7 @@ export class ResponseFields {
   geminiResponseId: i32 = -1;
   messageId: i32 = -1;
   type: i32 = -1;
+  object: i32 = -1;
   // OpenAI Chat / Completions.
   promptTokens: i32 = -1;
   completionTokens: i32 = -1;
@@ -52,6 +53,7 @@ export class ResponseFields {
   geminiTotal: i32 = -1;
   geminiThoughts: i32 = -1;
   geminiCached: i32 = -1;
+  geminiToolUse: i32 = -1;
   // Tool calls.
   openaiToolDeltas: i32 = -1;
   blockIndex: i32 = -1;
@@ -74,6 +76,7 @@ export class ResponseFields {
     this.geminiResponseId = set.add("responseId");
     this.messageId = set.add("message.id");
     this.type = set.add("type");
+    this.object = set.add("object");
     this.promptTokens = set.add("usage.prompt_tokens");
     this.completionTokens = set.add("usage.completion_tokens");
     this.totalTokens = set.add("usage.total_tokens");
@@ -105,6 +108,7 @@ export class ResponseFields {
     this.geminiTotal = set.add("usageMetadata.totalTokenCount");
     this.geminiThoughts = set.add("usageMetadata.thoughtsTokenCount");
     this.geminiCached = set.add("usageMetadata.cachedContentTokenCount");
+    this.geminiToolUse = set.add("usageMetadata.toolUsePromptTokenCount");
     this.openaiToolDeltas = set.add("choices.0.delta.tool_calls");
     this.blockIndex = set.add("index");
     this.contentBlock = set.add("content_block");

@@ -1,6 +1,7 @@
 import { ArenaLease } from "../arena/arena-lease";
 import { JV_ARRAY, JV_NUMBER, JV_OBJECT, JV_STRING, JsonValue } from "../config/json-value";
 import { utf8Encode } from "../json/json-utf8";
+import { JsonCanonicalizer } from "../record/json-canonical";
 import { ValueBuffer } from "./value-buffer";
 
 // Tool calls assembled from a response into OpenAI's shape, for every provider (PRODUCT §3):
@@ -91,8 +92,11 @@ export class ToolCalls {
     a.appendValue(fragment);
   }
 
-  /** A complete Anthropic tool_use block from a JSON body (`input` serialized as it was written). */
-  addAnthropicBlock(block: JsonValue, text: Uint8Array): void {
+  /**
+   * A complete Anthropic tool_use block from a JSON body: `input` becomes `arguments` as its
+   * compact canonical JSON text (however the body was formatted), as Go's json.Marshal writes it.
+   */
+  addAnthropicBlock(block: JsonValue, text: Uint8Array, canonical: JsonCanonicalizer): void {
     const slot = this.slot(this.count);
     if (slot < 0) return;
     this.mergeIdentity(slot, block);
@@ -102,7 +106,10 @@ export class ToolCalls {
     const input = block.member("input");
     const a = this.argBufs[slot];
     a.start(1);
-    if (input != null) a.append(text, input.start, input.end);
+    if (input != null) {
+      const n = canonical.toBytes(text, input.start, input.end);
+      a.append(canonical.bytes, 0, n);
+    }
   }
 
   id(i: i32): string {

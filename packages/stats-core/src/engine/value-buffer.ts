@@ -18,6 +18,11 @@ export class ValueBuffer {
   total: i32 = 0;
   /** Bytes the arena could not hold (not counting the limit's deliberate cut). */
   lost: i32 = 0;
+  /**
+   * An object or array whose text is not valid JSON (its document was cut or malformed inside
+   * it): logged as a string of what was seen, never as broken JSON.
+   */
+  broken: bool = false;
   limit: i32;
   private readonly head: ArenaBuffer;
   readonly lease: ArenaLease;
@@ -46,6 +51,7 @@ export class ValueBuffer {
     this.kind = kind;
     this.total = 0;
     this.lost = 0;
+    this.broken = false;
     this.head.clear();
     this.ringPos = 0;
   }
@@ -147,6 +153,7 @@ export class ValueBuffer {
     this.kind = 0;
     this.total = 0;
     this.lost = 0;
+    this.broken = false;
   }
 
   private halfLength(): i32 {

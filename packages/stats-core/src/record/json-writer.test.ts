@@ -33,11 +33,4 @@ describe("JsonWriter", () => {
     w.text('{"a":1}');
     expect(w.finish()).toBe('{"a":1}');
   });
-
-  it("copies raw JSON with Go's re-encoding of invalid UTF-8 and <>&", () => {
-    const w = new JsonWriter();
-    const raw = new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0x3c, 0xff, 0xe2, 0x80, 0xa8, 0x22, 0x7d]);
-    w.rawJson(raw, 0, raw.length);
-    expect(w.finish()).toBe('{"a":"\\u003c\\ufffd\\u2028"}');
-  });
 });

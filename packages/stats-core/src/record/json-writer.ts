@@ -6,6 +6,7 @@
 // which matters in wasm, where the plugin collects only between callbacks.
 import { copyBytes } from "../glue/target";
 import { utf8ToString } from "../glue/text";
+import { exactIntegerText, integralDigits } from "./decimal-text";
 
 const HEX: string = "0123456789abcdef";
 
@@ -31,27 +32,30 @@ export class JsonWriter {
 
   /** Appends the UTF-8 bytes b[start, end) as escaped string contents (no quotes). */
   escapedBytes(b: Uint8Array, start: i32, end: i32): void {
-    this.utf8(b, start, end, false);
+    this.utf8(b, start, end);
   }
 
-  /**
-   * Appends raw JSON text b[start, end) (a value the matcher validated): structure copied, and
-   * inside strings invalid UTF-8 becomes \ufffd and `<>&` become \u escapes, as Go re-encodes.
-   */
-  rawJson(b: Uint8Array, start: i32, end: i32): void {
-    this.utf8(b, start, end, true);
+  /** Appends the ASCII bytes b[start, end) as they are (a number or literal's JSON text). */
+  asciiBytes(b: Uint8Array, start: i32, end: i32): void {
+    this.reserve(end - start);
+    copyBytes(this.buf, this.len, b, start, end);
+    this.len += end - start;
   }
 
-  // Copies UTF-8 as Go re-encodes it; ASCII is escaped as string contents, or (raw JSON) only
-  // `<>&` are, since quotes and backslashes there are the value's own structure.
-  private utf8(b: Uint8Array, start: i32, end: i32, raw: bool): void {
+  /** Appends one code point as escaped string contents (surrogates, which no text holds, as U+FFFD). */
+  escapedCodePoint(cp: i32): void {
+    this.flushHigh();
+    if (cp < 0x10000) this.escapedUnit(cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp);
+    else this.codePoint(cp);
+  }
+
+  // Copies UTF-8 as Go re-encodes it, ASCII escaped as string contents.
+  private utf8(b: Uint8Array, start: i32, end: i32): void {
     let i = start;
     while (i < end) {
       const c = <i32>b[i];
       if (c < 0x80) {
-        if (!raw) this.escapedUnit(c);
-        else if (c == 0x3c || c == 0x3e || c == 0x26) this.hexEscape(c);
-        else this.ascii(c);
+        this.escapedUnit(c);
         i++;
         continue;
       }
@@ -211,21 +215,17 @@ export class JsonWriter {
   }
 }
 
-/** How Go prints a JSON number: integral values without fraction, others shortest round-trip. */
+/**
+ * How Go prints a JSON number: integral values without a fraction (exactly, up to 2^63), others
+ * in their shortest round-trip form.
+ */
 export function numberText(x: f64): string {
   if (x == x - (x % 1) && x > -2147483648 && x < 2147483648) return (<i32>x).toString();
-  if (x == x - (x % 1) && x > -9007199254740992 && x < 9007199254740992) {
-    // Integral but beyond i32: print digit by digit (no i64 in the portable subset).
+  if (x == x - (x % 1) && x > -9223372036854775808 && x < 9223372036854775808) {
     const neg = x < 0;
-    let v = neg ? -x : x;
-    let s = "";
-    while (v >= 1) {
-      const d = <i32>(v % 10);
-      s = HEX.charAt(d) + s;
-      // eslint-disable-next-line no-restricted-syntax -- f64 / f64: exact, v - d is a multiple of 10
-      v = (v - d) / 10;
-    }
-    return neg ? "-" + s : s;
+    const v = neg ? -x : x;
+    const digits = v <= 9007199254740992 ? exactIntegerText(v) : integralDigits(v);
+    return neg ? "-" + digits : digits;
   }
   return x.toString();
 }

@@ -7,6 +7,7 @@ import { sha256Hex } from "../engine/sha256";
 import { ValueBuffer } from "../engine/value-buffer";
 import { valueString } from "../engine/log-builder";
 import { utf8ToString } from "../glue/text";
+import { JsonCanonicalizer } from "../record/json-canonical";
 import { JsonWriter, numberText } from "../record/json-writer";
 
 // Portable engine scenarios for the dual-build tests (src/engine/*.test.ts): what the conformance
@@ -34,13 +35,18 @@ export function engineValueTrace(piece: Uint8Array, times: i32, limit: i32, aren
   return text + "\n" + line + "\ncopy " + (same ? "same" : "differs") + " after " + arena.usedBytes.toString();
 }
 
-/** The JSON string literal for `bytes` and the raw-JSON copy of `bytes`, one per line. */
+/**
+ * The JSON string literal for `bytes`, then `bytes` as a JSON value in canonical form (or
+ * "invalid" when it is not one JSON value), one per line.
+ */
 export function engineJsonTextTrace(bytes: Uint8Array): string {
   const w = new JsonWriter();
   w.text("\"");
   w.escapedBytes(bytes, 0, bytes.length);
   w.text("\"\n");
-  w.rawJson(bytes, 0, bytes.length);
+  const canonical = new JsonCanonicalizer();
+  if (canonical.isValidJson(bytes, 0, bytes.length)) canonical.write(w, bytes, 0, bytes.length);
+  else w.text("invalid");
   return w.finish();
 }
 
