@@ -5,11 +5,16 @@ export const DROP_OVERSIZED_EVENT: i32 = 0;
 export const DROP_ARENA_FULL: i32 = 1;
 export const DROP_MALFORMED_JSON: i32 = 2;
 export const DROP_TOO_MANY_TOOL_CALLS: i32 = 3;
-export const DROP_REASONS: i32 = 4;
+/**
+ * A Proxy-Wasm host found an ai_log on the stream that it could not merge with (over the size
+ * limit, or not a JSON object) and wrote aistats' own record in its place (see LogMerger).
+ */
+export const DROP_AI_LOG_REPLACED: i32 = 4;
+export const DROP_REASONS: i32 = 5;
 
 // Label values, by DROP_* index. (A value cut by value_length_limit is not a drop: Higress cuts
 // it the same way, on purpose.)
-const NAMES: string = "oversized_event arena_full malformed_json too_many_tool_calls";
+const NAMES: string = "oversized_event arena_full malformed_json too_many_tool_calls ai_log_replaced";
 
 export class DropCounters {
   readonly counts: Float64Array = new Float64Array(DROP_REASONS);

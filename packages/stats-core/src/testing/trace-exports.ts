@@ -10,3 +10,4 @@ export { glueTrace } from "./glue-trace";
 export { engineCaseTrace } from "./engine-case-trace";
 export { engineByteLogTrace, engineJsonTextTrace, engineSha256Trace, engineStreamTrace, engineValueTrace } from "./engine-trace";
 export { engineRecordsTrace } from "./engine-records-trace";
+export { logMergeTrace } from "./log-merge-trace";
