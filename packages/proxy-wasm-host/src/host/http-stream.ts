@@ -28,6 +28,12 @@ export type Phase = "request" | "response";
 export interface HttpStreamOptions {
   /** Properties for this stream only, over the host's (e.g. a different route_name). */
   readonly properties?: Readonly<Record<string, PropertyInput>>;
+  /**
+   * Filter state the stream already holds when this filter first runs, keyed by its full name:
+   * what filters earlier in the chain stored (another Wasm plugin's proxy_set_property("ai_log",
+   * v) is `"wasm.ai_log": v`). See HttpStream.setFilterState for writes during the stream.
+   */
+  readonly filterState?: Readonly<Record<string, string | Uint8Array>>;
 }
 
 /** The outcome of handing the filter one headers/body/trailers event. */
@@ -156,6 +162,7 @@ export class HttpStream {
   ) {
     this.properties = new Map(hostProperties);
     for (const [k, v] of Object.entries(options.properties ?? {})) this.properties.set(k, toPropertyNode(v));
+    for (const [k, v] of Object.entries(options.filterState ?? {})) this.setFilterState(k, v);
     this.decoderBufferLimit = host.options.bufferLimitBytes;
     this.encoderBufferLimit = host.options.bufferLimitBytes;
   }
@@ -191,6 +198,19 @@ export class HttpStream {
   /** Whether a direction is waiting for the plugin to continue it. */
   stoppedAt(phase: Phase): "none" | "headers" | "data" | "trailers" {
     return this.dir(phase).stopped;
+  }
+
+  /**
+   * Another filter on this stream stores filter state `key` (full name), between this filter's
+   * callbacks: a Wasm plugin in another VM calling proxy_set_property("ai_log", v) stores
+   * `"wasm.ai_log"` (a mutable CelState of bytes, as Envoy's Context::setProperty creates it), so
+   * this plugin's proxy_get_property("ai_log") — or "filter_state\0wasm.ai_log" — reads exactly
+   * those bytes, and its own proxy_set_property("ai_log", …) replaces them. (Envoy encoder filters
+   * run in reverse order, so a filter before this one in the chain writes during the response
+   * after this one's callback for the same data.)
+   */
+  setFilterState(key: string, value: string | Uint8Array): void {
+    this.filterState.set(key, toBytes(value).slice());
   }
 
   /** Filter state as text, or undefined. */
@@ -640,10 +660,19 @@ export class HttpStream {
   topLevelProperty(name: string): PropertyNode | undefined {
     if (name === "request") return this.requestNode();
     if (name === "response") return this.responseNode();
+    if (name === "filter_state") return this.filterStateNode();
     const configured = this.properties.get(name);
     if (configured !== undefined) return configured;
     const state = this.filterState.get(`wasm.${name}`);
     return state === undefined ? undefined : { kind: "leaf", bytes: state };
+  }
+
+  // Envoy's FilterStateWrapper: every filter state object by full name (a CelState as its bytes),
+  // walkable but not listable.
+  private filterStateNode(): PropertyNode {
+    const entries = new Map<string, PropertyNode>();
+    for (const [k, v] of this.filterState) entries.set(k, { kind: "leaf", bytes: v });
+    return { kind: "map", entries, opaque: true };
   }
 
   /** @internal Whether a property name exists only with a stream (root contexts get NOT_FOUND). */

@@ -150,6 +150,71 @@ describe("properties", () => {
     expect(s.filterState.has("wasm.trace_span_tag.gen_ai.model_name")).toBe(false);
   });
 
+  it("reads filter state another filter stored on the stream, before and between callbacks, as Envoy resolves it", async () => {
+    // Another Wasm plugin earlier in the chain (ai-cache) did proxy_set_property("ai_log", …):
+    // Envoy keeps it as filter state "wasm.ai_log"; a get_property("ai_log") that names no
+    // attribute or token resolves to it, and so does filter_state.<full name>.
+    const theirs = '{\\"cache_status\\":\\"hit\\"}';
+    // Each read records its status; `shown` reads also log the bytes they got.
+    const read = (g: GuestBuilder, path: string, shown = false): string =>
+      `(call $rec (call $proxy_get_property ${g.str(path)} (i32.const ${OUT_PTR}) (i32.const ${OUT_SIZE})))${shown ? " (call $log_out)" : ""}`;
+    const g = new GuestBuilder();
+    g.on("proxy_on_configure", `${read(g, "ai_log")} (i32.const 1)`);
+    g.on(
+      "proxy_on_request_headers",
+      `${read(g, "ai_log", true)} ${read(g, "filter_state\0wasm.ai_log", true)} ${read(g, "filter_state")} ${read(g, "filter_state\0wasm.nope")} ${read(g, "ai_log\0deeper")} (i32.const 0)`,
+    );
+    g.on(
+      "proxy_on_response_body",
+      `${read(g, "ai_log", true)} (call $rec (call $proxy_set_property ${g.str("ai_log")} ${g.str("mine")})) ${read(g, "ai_log", true)} (i32.const 0)`,
+    );
+    const host = await ProxyWasmHost.start(await g.build());
+    const s = host.newHttpStream({ filterState: { "wasm.ai_log": theirs } });
+    s.requestHeaders({ ":path": "/" }, true);
+    s.responseHeaders({ ":status": "200" }, false);
+    // Between this filter's callbacks another one merges its own key in (ai-security-guard).
+    s.setFilterState("wasm.ai_log", '{\\"cache_status\\":\\"hit\\",\\"safecheck_status\\":\\"request pass\\"}');
+    s.responseBody("{}", true);
+    const r = records(host);
+    // configure: no stream, NOT_FOUND; headers: OK, OK, whole filter_state not serializable,
+    // a missing key NOT_FOUND, bytes have no members; body: OK, set OK, OK.
+    expect(r).toEqual([
+      WasmResult.NotFound,
+      0,
+      0,
+      WasmResult.SerializationFailure,
+      WasmResult.NotFound,
+      WasmResult.NotFound,
+      0,
+      0,
+      0,
+    ]);
+    expect(host.logs.messages("info")).toEqual([theirs, theirs, '{\\"cache_status\\":\\"hit\\",\\"safecheck_status\\":\\"request pass\\"}', "mine"]);
+    expect(s.accessLogFilterState("wasm.ai_log")).toBe("mine");
+    // A write after this filter's last callback is what the access log prints.
+    s.setFilterState("wasm.ai_log", new TextEncoder().encode("later"));
+    s.complete();
+    expect(s.accessLogFilterState("wasm.ai_log")).toBe("later");
+  });
+
+  it("answers INVALID_MEMORY_ACCESS when the plugin's malloc refuses a property's bytes (copyToPointerSize)", async () => {
+    const g = new GuestBuilder({ mallocRefusesAbove: 8 });
+    g.on(
+      "proxy_on_request_headers",
+      `(call $rec (call $proxy_get_property ${g.str("ai_log")} (i32.const ${OUT_PTR}) (i32.const ${OUT_SIZE})))
+       (call $rec (call $proxy_get_property ${g.str("short")} (i32.const ${OUT_PTR}) (i32.const ${OUT_SIZE})))
+       (call $rec (call $proxy_get_property ${g.str("empty")} (i32.const ${OUT_PTR}) (i32.const ${OUT_SIZE})))
+       (call $rec (i32.load (i32.const ${OUT_PTR}))) (call $rec (i32.load (i32.const ${OUT_SIZE})))
+       (i32.const 0)`,
+    );
+    const host = await ProxyWasmHost.start(await g.build());
+    const s = host.newHttpStream({ filterState: { "wasm.ai_log": "x".repeat(9), "wasm.short": "12345678", "wasm.empty": "" } });
+    s.requestHeaders({ ":path": "/" }, true);
+    // An empty value is OK with (0, 0) and no malloc call at all.
+    expect(records(host)).toEqual([WasmResult.InvalidMemoryAccess, 0, 0, 0, 0]);
+    expect(host.vmFailure).toBeNull();
+  });
+
   it("stores trace_span_tag.* as plain filter state on upstream Envoy (higress: false)", async () => {
     const g = new GuestBuilder();
     g.on("proxy_on_request_headers", `(call $rec (call $proxy_set_property ${g.str("trace_span_tag.k")} ${g.str("v")})) (i32.const 0)`);

@@ -1,7 +1,8 @@
 // proxy_get_property path resolution as Envoy's Context::getProperty does it: the path is
 // NUL-separated segments; the first names a top-level value (computed request/response
-// attributes, the host's configured properties, then filter state "wasm.<name>"), and each
-// following segment walks into a map by key or a list by index. Anything missing is NOT_FOUND.
+// attributes, the host's configured properties, `filter_state`, then filter state "wasm.<name>"),
+// and each following segment walks into a map by key or a list by index. Anything missing is
+// NOT_FOUND; a map Envoy cannot list (its CEL wrappers) read whole is SERIALIZATION_FAILURE.
 import { WasmResult } from "../abi/abi-constants";
 import { serializeNode, type PropertyNode } from "./property-value";
 
@@ -51,5 +52,6 @@ export function resolveProperty(path: Uint8Array, source: PropertySource): Prope
       return { status: WasmResult.NotFound };
     }
   }
+  if (node.kind === "map" && node.opaque === true) return { status: WasmResult.SerializationFailure };
   return { status: WasmResult.Ok, value: serializeNode(node) };
 }

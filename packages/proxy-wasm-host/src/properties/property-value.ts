@@ -7,7 +7,16 @@ import { toBytes } from "../headers/header-map";
 
 export type PropertyNode =
   | { readonly kind: "leaf"; readonly bytes: Uint8Array }
-  | { readonly kind: "map"; readonly entries: ReadonlyMap<string, PropertyNode> }
+  | {
+      readonly kind: "map";
+      readonly entries: ReadonlyMap<string, PropertyNode>;
+      /**
+       * A map that can be walked into but not read whole, like Envoy's CEL wrappers over stream
+       * data (e.g. `filter_state`): their ListKeys() is unimplemented, so serializing them is
+       * SERIALIZATION_FAILURE.
+       */
+      readonly opaque?: boolean;
+    }
   | { readonly kind: "list"; readonly items: readonly PropertyNode[] };
 
 /** A value whose wasm encoding is fixed explicitly; see the `property` helpers. */

@@ -97,7 +97,8 @@ export class GuestBuilder {
   private readonly funcs: string[] = [];
   private readonly interned = new Map<string, string>();
 
-  constructor(private readonly options: { abi?: string; initialPages?: number; maxPages?: number } = {}) {}
+  /** `mallocRefusesAbove`: malloc answers 0 (no memory) for a larger request, as a plugin may. */
+  constructor(private readonly options: { abi?: string; initialPages?: number; maxPages?: number; mallocRefusesAbove?: number } = {}) {}
 
   /** Places bytes in a data segment; returns "(i32.const ptr) (i32.const len)". */
   bytes(b: Uint8Array): string {
@@ -146,7 +147,8 @@ export class GuestBuilder {
   (global $ri (mut i32) (i32.const 0))
   (func (export "${this.options.abi ?? "proxy_abi_version_0_2_1"}"))
   (func $malloc (export "malloc") (param $n i32) (result i32)
-    (local $p i32)
+    (local $p i32)${this.options.mallocRefusesAbove === undefined ? "" : `
+    (if (i32.gt_u (local.get $n) (i32.const ${this.options.mallocRefusesAbove})) (then (return (i32.const 0))))`}
     (local.set $p (global.get $heap))
     (global.set $heap (i32.add (global.get $heap) (i32.and (i32.add (local.get $n) (i32.const 7)) (i32.const -8))))
     (block $ok
