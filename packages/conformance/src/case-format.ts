@@ -38,6 +38,11 @@ export interface Expectation {
   log?: { [key: string]: Json };
   /** Keys that must not be in the ai_log (a null value counts as absent). */
   log_absent?: string[];
+  /**
+   * Keys that must be in the ai_log with a value other than null, whatever it is (e.g.
+   * `aistats_truncated`, whose count the contract leaves open beyond "at least one").
+   */
+  log_present?: string[];
   /** Deep subset of the separate log fields (attributes with as_separate_log_field). */
   log_fields?: { [key: string]: Json };
   /** Deep subset of the span attributes (values are strings, as on a real span). */

@@ -74,6 +74,15 @@ describe("absence, metrics, log fields", () => {
     expect(diff({ log_absent: ["answer"] }, { log: { answer: "" } })).toEqual(['log.answer: expected absent, got ""']);
   });
 
+  it("log_present: any value but null will do; a missing or null key, or no log, fails", () => {
+    expect(diff({ log_present: ["aistats_truncated"] }, { log: { aistats_truncated: 2 } })).toEqual([]);
+    expect(diff({ log_present: ["aistats_truncated"] }, { log: { aistats_truncated: null } })).toEqual([
+      "log.aistats_truncated: expected present (any value but null), got null",
+    ]);
+    expect(diff({ log_present: ["a"] }, { log: {} })).toEqual(["log.a: expected present (any value but null), got <missing>"]);
+    expect(diff({ log_present: ["a"] }, { log: null })).toEqual(["log.a: expected present (any value but null), got no ai_log"]);
+  });
+
   it("metrics are absolute; absent means missing or 0; a missing metric lists what was recorded", () => {
     const name = "route.r.upstream.c.model.m.consumer.none.metric.input_token";
     expect(diff({ metrics: { [name]: 9 } }, { metrics: { [name]: 9 } })).toEqual([]);

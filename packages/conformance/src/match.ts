@@ -91,6 +91,12 @@ export function matchCase(script: CaseScript, result: ExchangeResult): Verdict {
       out.push({ path: childPath("log", key), message: `expected absent, got ${showValue(result.log![key])}` });
     }
   }
+  for (const key of expect.log_present ?? []) {
+    if (!present(result.log, key)) {
+      const got = result.log === null ? "no ai_log" : showValue(result.log[key]);
+      out.push({ path: childPath("log", key), message: `expected present (any value but null), got ${got}` });
+    }
+  }
   if (expect.log_fields !== undefined) deepSubset(expect.log_fields, result.logFields, "log_fields", out);
   if (expect.span !== undefined) deepSubset(expect.span, result.span, "span", out);
   checkMetrics(script, result, out);

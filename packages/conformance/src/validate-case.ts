@@ -20,6 +20,7 @@ const EXPECT_KEYS = [
   "skipped",
   "log",
   "log_absent",
+  "log_present",
   "log_fields",
   "span",
   "metrics",
@@ -184,7 +185,7 @@ function checkExpect(c: Checker, value: unknown): void {
       }
     }
   }
-  for (const key of ["log_absent", "metrics_absent"]) if (key in value) c.stringList(value[key], `expect.${key}`);
+  for (const key of ["log_absent", "log_present", "metrics_absent"]) if (key in value) c.stringList(value[key], `expect.${key}`);
 }
 
 /** Times must never run backwards: request, its chunks, response headers, its chunks, the end. */
