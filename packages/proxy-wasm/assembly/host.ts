@@ -97,6 +97,15 @@ export function getPropertyText(path: string): string {
   return text;
 }
 
+/**
+ * proxy_get_property of the path at [pathPtr, pathPtr + pathLen); on STATUS_OK the value (copied
+ * through malloc) is at outPtr()/outSize(), (0, 0) when empty.
+ */
+export function getPropertyAt(pathPtr: usize, pathLen: i32): i32 {
+  store<u64>(OUT, 0);
+  return proxy_get_property(pathPtr, <usize>pathLen, OUT, OUT + 4);
+}
+
 /** Sets a property (Envoy: filter state `wasm.<path>`; Higress: `trace_span_tag.<k>` is a span tag). */
 export function setProperty(path: string, value: ArrayBuffer): void {
   const p = String.UTF8.encode(path);

@@ -4,6 +4,7 @@
 // Envoy to buffer or stop a stream.
 import "./abort";
 import { Engine, parsePluginConfig } from "@aistats/stats-core";
+import { AiLogWriter } from "./ai-log";
 import { BodyScratch } from "./body-scratch";
 import { Counters } from "./counters";
 import { HeaderList, readHeaders } from "./headers";
@@ -37,6 +38,7 @@ let engine: Engine | null = null;
 let streams: Map<i32, Stream> | null = null;
 let counters: Counters | null = null;
 let scratch: BodyScratch | null = null;
+let aiLog: AiLogWriter | null = null;
 let dropsSeen: Float64Array | null = null;
 
 function streamMap(): Map<i32, Stream> {
@@ -66,6 +68,15 @@ function bodyScratch(): BodyScratch {
   return s;
 }
 
+function aiLogWriter(): AiLogWriter {
+  let w = aiLog;
+  if (w == null) {
+    w = new AiLogWriter();
+    aiLog = w;
+  }
+  return w;
+}
+
 function streamOf(contextId: i32): Stream | null {
   const m = streamMap();
   return m.has(contextId) ? m.get(contextId) : null;
@@ -74,8 +85,13 @@ function streamOf(contextId: i32): Stream | null {
 /** The marker Envoy looks for to pick the ABI; never called. */
 export function proxy_abi_version_0_2_1(): void {}
 
-/** Memory for values the host hands over; while a body is read, the reusable scratch. */
+/**
+ * Memory for values the host hands over; while a body is read, the reusable scratch; while the
+ * stream's ai_log is read, the merger's buffer (or 0, refusing a value over its limit).
+ */
 export function malloc(size: usize): usize {
+  const w = aiLog;
+  if (w != null && w.armed) return w.take(size);
   const s = scratch;
   if (s != null) {
     const p = s.take(size);
@@ -122,6 +138,8 @@ export function proxy_on_configure(_rootId: i32, size: i32): i32 {
   }
   for (let i = 0; i < result.warnings.length; i++) logText(LOG_WARN, "aistats: configuration: " + result.warnings[i]);
   reserveFor(result.arenaBytes);
+  // The ai_log merger's buffers, once per VM (kept across reconfigurations: it holds no state).
+  aiLogWriter();
   const e = new Engine(result);
   // Logs as UTF-8 (Stream.publish copies each out at once): no string per log.
   e.textLogs = false;
@@ -208,7 +226,7 @@ export function proxy_on_response_headers(contextId: i32, _numHeaders: i32, endO
   for (let i = 0; i < h.names.length; i++) ex.addResponseHeader(h.names[i], h.values[i]);
   ex.responseHeaders(nowMs());
   if (endOfStream != 0) endResponse(s);
-  else s.publish(counterSet());
+  else s.publish(counterSet(), aiLogWriter());
   settle(s);
   return ACTION_CONTINUE;
 }
@@ -230,7 +248,7 @@ function endResponse(s: Stream): void {
   if (ex == null || s.responseEnded) return;
   s.responseEnded = true;
   ex.responseEnd(nowMs());
-  s.publish(counterSet());
+  s.publish(counterSet(), aiLogWriter());
 }
 
 export function proxy_on_response_body(contextId: i32, bodySize: i32, endOfStream: i32): i32 {
@@ -241,7 +259,7 @@ export function proxy_on_response_body(contextId: i32, bodySize: i32, endOfStrea
   const n = readBody(BUFFER_RESPONSE_BODY, bodySize);
   if (n > 0) {
     ex.responseBody(bodyScratch().bytes, 0, n, nowMs());
-    s.publish(counterSet());
+    s.publish(counterSet(), aiLogWriter());
   }
   if (endOfStream != 0) endResponse(s);
   settle(s);
@@ -264,7 +282,7 @@ export function proxy_on_log(contextId: i32): void {
   const ex = s.ex;
   if (ex == null) return;
   if (!ex.records.final) ex.abort(nowMs());
-  s.publish(counterSet());
+  s.publish(counterSet(), aiLogWriter());
   settle(s);
 }
 

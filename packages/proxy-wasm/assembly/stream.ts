@@ -2,9 +2,9 @@
 // host so far. Records go out as Higress writes them: ai_log and separate log fields as filter
 // state, span attributes as `trace_span_tag.<key>`, counters once when the record is final.
 import { Engine, Exchange } from "@aistats/stats-core";
+import { AiLogWriter } from "./ai-log";
 import { Counters } from "./counters";
-import { escapeForJsonString, escapedPtr } from "./escape";
-import { setProperty, setPropertyBytes } from "./host";
+import { setProperty } from "./host";
 
 export class Stream {
   engine: Engine | null = null;
@@ -15,10 +15,12 @@ export class Stream {
   /** A log was written since the last collection (its text is garbage now: see index.ts settle). */
   wroteLog: bool = false;
   private written: i32 = 0;
+  /** Length of the ai_log this stream stored last (what a later write will read back). */
+  private storedLength: i32 = 0;
   private countersApplied: bool = false;
 
   /** Writes the exchange's record when it changed since the last write. */
-  publish(counters: Counters): void {
+  publish(counters: Counters, aiLog: AiLogWriter): void {
     const ex = this.ex;
     if (ex == null) return;
     const r = ex.records;
@@ -26,8 +28,8 @@ export class Stream {
     if (r.sequence > 0 && r.sequence != this.written) {
       this.written = r.sequence;
       this.wroteLog = true;
-      const n = escapeForJsonString(r.logBytes, r.logLength);
-      setPropertyBytes("ai_log", escapedPtr(), n);
+      const e = this.engine;
+      this.storedLength = aiLog.write(this.storedLength, r.logBytes, r.logLength, e != null ? e.drops : null);
       // Values are already MarshalStr-escaped by the engine.
       for (let i = 0; i < r.logFieldKeys.length; i++) setProperty(r.logFieldKeys[i], String.UTF8.encode(r.logFieldValues[i]));
       // Higress sets a span attribute only for a non-empty value.
