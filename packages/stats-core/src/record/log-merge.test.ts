@@ -49,7 +49,7 @@ const one = (build: (typeof builds)[number], existing: Uint8Array | string | nul
  * checked on the way: no byte below 0x20, valid UTF-8, valid JSON at both levels.
  */
 function accessLog(stored: Uint8Array): string {
-  for (const b of stored) expect(b).toBeGreaterThanOrEqual(0x20);
+  expect(stored.findIndex((b) => b < 0x20)).toBe(-1);
   const text = new TextDecoder("utf-8", { fatal: true }).decode(stored);
   const line = JSON.parse(`{"ai_log":"${text}"}`) as { ai_log: string };
   return line.ai_log;
