@@ -22,7 +22,20 @@ function trace(build: typeof jsBuild, x: GeneratedExchange, byteLogs: number): s
   return build.engineRecordsTrace(...recordsTraceArgs(x), byteLogs);
 }
 
-const RUNS = 150;
+const RUNS = 100;
+const INT64_MAX = 9223372036854775807n;
+const NEAREST_DOUBLE_OF_INT64_MAX = 2n ** 63n;
+
+/** engineRecordsTrace's exact counter text ("12", "m*2^e", "Infinity") as a non-negative integer, or null. */
+function counterValue(text: string): bigint | null {
+  const m = /^(0|[1-9]\d*)(?:\*2\^(-?\d+))?$/.exec(text);
+  if (m === null) return null;
+  const e = Number(m[2] ?? "0");
+  const mantissa = BigInt(m[1]!);
+  if (e >= 0) return mantissa * 2n ** BigInt(e);
+  const divisor = 2n ** BigInt(-e);
+  return mantissa % divisor === 0n ? mantissa / divisor : null;
+}
 
 /** Everything wrong with the records of one exchange (both builds, both log modes). */
 function problemsOf(x: GeneratedExchange, wants: { builds: boolean; records: boolean; numbers: boolean }): string[] {
@@ -37,27 +50,35 @@ function problemsOf(x: GeneratedExchange, wants: { builds: boolean; records: boo
       }
     });
   }
-  for (const [mode, { js }] of texts.entries()) {
-    const answer = JSON.parse(js) as Answer;
-    if (answer.configError !== undefined) return [`configuration rejected: ${answer.configError}`];
-    const records = answer.records ?? [];
-    records.forEach((r, k) => {
-      const bytes = r.logHex !== undefined ? new Uint8Array(Buffer.from(r.logHex, "hex")) : new TextEncoder().encode(r.log ?? "");
-      if (wants.records) {
-        for (const p of logProblems(bytes)) problems.push(`record ${k} (${mode === 0 ? "text" : "UTF-8"} log): ${p}`);
-        if (mode === 0 && r.log !== undefined && /[\ud800-\udfff]/.test(r.log.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ""))) problems.push(`record ${k}: text log holds a lone surrogate`);
-        for (const [key, value] of r.logFields) for (const p of fieldProblems(key, value)) problems.push(`record ${k}: ${p}`);
-      }
-      if (wants.numbers && mode === 0) {
-        for (const [key, value] of r.span) if (key.startsWith("gen_ai.usage.") && !/^(0|[1-9]\d*)$/.test(value)) problems.push(`record ${k}: span ${key}=${JSON.stringify(value)} is not a non-negative integer`);
-        for (const [name, value] of r.counters) if (!/^(0|[1-9]\d*)$/.test(value)) problems.push(`record ${k}: counter ${name}=${value} is not a non-negative integer`);
-      }
-    });
-    if (mode === 1 && wants.records) {
+  for (const build of ["js", "wasm"] as const) {
+    const answers = texts.map((t) => JSON.parse(t[build]) as Answer);
+    for (const [mode, answer] of answers.entries()) {
+      if (answer.configError !== undefined) return [`configuration rejected: ${answer.configError}`];
+      const where = (k: number) => `${build} record ${k} (${mode === 0 ? "text" : "UTF-8"} log)`;
+      (answer.records ?? []).forEach((r, k) => {
+        const bytes = r.logHex !== undefined ? new Uint8Array(Buffer.from(r.logHex, "hex")) : new TextEncoder().encode(r.log ?? "");
+        if (wants.records) {
+          for (const p of logProblems(bytes)) problems.push(`${where(k)}: ${p}`);
+          if (r.log !== undefined && /[\ud800-\udfff]/.test(r.log.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ""))) problems.push(`${where(k)}: holds a lone surrogate`);
+          for (const [key, value] of r.logFields) for (const p of fieldProblems(key, value)) problems.push(`${where(k)}: ${p}`);
+        }
+        if (wants.numbers) {
+          for (const [key, value] of r.span) {
+            if (!key.startsWith("gen_ai.usage.")) continue;
+            if (!/^(0|[1-9]\d*)$/.test(value) || BigInt(value) > INT64_MAX) problems.push(`${where(k)}: span ${key}=${JSON.stringify(value)} is not an integer in [0, 2^63 - 1]`);
+          }
+          for (const [name, value] of r.counters) {
+            const exact = counterValue(value);
+            if (exact === null || exact > NEAREST_DOUBLE_OF_INT64_MAX) problems.push(`${where(k)}: counter ${name}=${value} is not an integer in [0, 2^63] (a count as int64, then the nearest double)`);
+          }
+        }
+      });
+    }
+    if (wants.records) {
       // The same records whichever way the host reads the log.
-      const textLogs = (JSON.parse(texts[0]!.js) as Answer).records?.map((r) => r.log) ?? [];
-      const byteLogs = records.map((r) => new TextDecoder().decode(Buffer.from(r.logHex ?? "", "hex")));
-      if (JSON.stringify(textLogs) !== JSON.stringify(byteLogs)) problems.push("text logs and UTF-8 logs differ");
+      const textLogs = answers[0]!.records?.map((r) => r.log) ?? [];
+      const byteLogs = answers[1]!.records?.map((r) => new TextDecoder().decode(Buffer.from(r.logHex ?? "", "hex"))) ?? [];
+      if (JSON.stringify(textLogs) !== JSON.stringify(byteLogs)) problems.push(`${build}: text logs and UTF-8 logs differ`);
     }
   }
   return problems;
