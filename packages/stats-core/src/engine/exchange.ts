@@ -109,6 +109,8 @@ export class Exchange {
    * its default_value apply, as in Higress, where each phase sets its own attributes.
    */
   readonly slotReached: Uint8Array;
+  /** 1 when the slot's value came from the usage or the assembled tool calls (refreshed each record). */
+  private readonly slotSettled: Uint8Array;
   private slotClock: i32 = 0;
   // The units reading the request body and a JSON response body (null when none is being read).
   private reqUnit: MatchUnit | null = null;
@@ -138,6 +140,7 @@ export class Exchange {
     this.toolCalls = new ToolCalls(lease, limit);
     this.slotOrder = new Int32Array(config.attributes.length);
     this.slotReached = new Uint8Array(config.attributes.length);
+    this.slotSettled = new Uint8Array(config.attributes.length);
     this.sse = new SseFramer(lease, config.maxEventBytes, eventSink);
     this.array = new JsonArrayFramer(lease, config.maxEventBytes, elementSink);
     this.wantsToolCalls = wantsToolCalls;
@@ -196,6 +199,7 @@ export class Exchange {
       this.slots[i].total = 0;
       this.slotOrder[i] = 0;
       this.slotReached[i] = 0;
+      this.slotSettled[i] = 0;
     }
     this.usage.reset();
     this.toolCalls.reset();
@@ -346,6 +350,8 @@ export class Exchange {
     if (this.responseEnabled) {
       if (this.mode == MODE_SSE) this.sse.abort();
       else if (this.mode == MODE_ARRAY) this.array.abort();
+      // A JSON body cut short still records what was seen (and counts the cut document).
+      else if (this.mode == MODE_JSON) this.finishJsonBody();
     }
     this.finish(nowMs);
   }
@@ -459,6 +465,7 @@ export class Exchange {
   private touch(slot: i32): void {
     this.slotClock++;
     this.slotOrder[slot] = this.slotClock;
+    this.slotSettled[slot] = 0;
   }
 
   private setText(slot: i32, s: string): void {
@@ -571,7 +578,9 @@ export class Exchange {
     this.touch(slot);
   }
 
-  // The values that come from usage or assembly, and defaults, just before a record is written.
+  // The values that come from usage or assembly, just before a record is written: an attribute
+  // without a value of its own takes them, and keeps taking the latest (a stream's usage and tool
+  // calls grow between its early and final records).
   private settleAttributes(): void {
     const config = this.config;
     if (config == null) return;
@@ -579,7 +588,7 @@ export class Exchange {
     for (let i = 0; i < config.attributes.length; i++) {
       const a = config.attributes[i];
       const s = this.slots[i];
-      if (s.kind != 0) continue;
+      if (s.kind != 0 && this.slotSettled[i] == 0) continue;
       const b = a.builtin;
       if (b == BUILTIN_REASONING_TOKENS && u.reasoning.set) this.setNumber(i, u.reasoning);
       else if (b == BUILTIN_CACHED_TOKENS && u.cached.set) this.setNumber(i, u.cached);
@@ -588,6 +597,8 @@ export class Exchange {
       else if (b == BUILTIN_INPUT_TOKEN_DETAILS) this.setObjectText(i, u.builtInputDetails());
       else if (b == BUILTIN_OUTPUT_TOKEN_DETAILS) this.setObjectText(i, u.builtOutputDetails());
       else if (b == BUILTIN_TOOL_CALLS && this.toolCalls.count > 0) this.writeToolCalls(i);
+      else continue;
+      this.slotSettled[i] = 1;
     }
   }
 

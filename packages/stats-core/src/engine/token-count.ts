@@ -1,6 +1,6 @@
 import { jsonNumberValue } from "../config/json-number";
 import { KIND_NUMBER, KIND_STRING, KIND_TRUE } from "../json/json-kinds";
-import { addDecimal, exactIntegerText, integralDigits } from "../record/decimal-text";
+import { addDecimal, digitsValue, exactIntegerText, integralDigits } from "../record/decimal-text";
 import { ValueBuffer } from "./value-buffer";
 
 // A token count as Higress holds one: the int64 that gjson's Result.Int() reads from the
@@ -12,8 +12,8 @@ import { ValueBuffer } from "./value-buffer";
 // counter cannot take, are 0. Up to 2^53 the value is an exact f64; beyond, `digits` holds its
 // exact decimal text, which is what the log and the span write (Higress writes the int64).
 
-const EXACT_LIMIT: f64 = 9007199254740992; // 2^53
-const TWO_63: f64 = 9223372036854775808;
+const EXACT_LIMIT: f64 = 9007199254740992.0; // 2^53 (float literals: asc reads a bare integer literal as an i64)
+const TWO_63: f64 = 9223372036854775808.0;
 const INT64_MAX_TEXT: string = "9223372036854775807";
 
 export class TokenCount {
@@ -82,7 +82,7 @@ export class TokenCount {
     }
     const whole = x - (x % 1);
     this.value = whole;
-    if (whole > EXACT_LIMIT) this.digits = integralDigits(whole);
+    if (whole >= EXACT_LIMIT) this.digits = integralDigits(whole);
   }
 
   /** This count plus `other` (an unset count adds nothing; the sum of two unset counts is 0). */
@@ -107,10 +107,10 @@ export class TokenCount {
   // A count from its exact decimal digits (no sign, no leading zeros), clamped to int64.
   private setDigits(digits: string): void {
     const d = clampInt64(digits);
-    let v: f64 = 0;
-    for (let i = 0; i < d.length; i++) v = v * 10 + <f64>(d.charCodeAt(i) - 0x30);
+    const v = digitsValue(d);
     this.value = v;
-    this.digits = v > EXACT_LIMIT ? d : "";
+    // 2^53 + 1 reads as 2^53: keep the digits from 2^53 on.
+    this.digits = v >= EXACT_LIMIT ? d : "";
   }
 }
 

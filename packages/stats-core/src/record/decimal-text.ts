@@ -24,8 +24,8 @@ export function exactIntegerText(x: f64): string {
  */
 export function integralDigits(x: f64): string {
   // eslint-disable-next-line no-restricted-syntax -- f64 / f64: exact (a power of two), then floored
-  const hi = Math.floor(x / 4294967296);
-  const lo = x - hi * 4294967296;
+  const hi = Math.floor(x / 4294967296.0);
+  const lo = x - hi * 4294967296.0;
   let s = exactIntegerText(hi);
   for (let k = 0; k < 32; k++) s = addDecimal(s, s);
   return addDecimal(s, exactIntegerText(lo));
@@ -45,4 +45,21 @@ export function addDecimal(a: string, b: string): string {
     out = DIGITS.charAt(d % 10) + out;
   }
   return out.length > 0 ? out : "0";
+}
+
+/**
+ * The f64 nearest to the non-negative integer written by `digits` (below 2^63): the digits are
+ * read into hi · 2^32 + lo exactly, and only the final sum rounds, once.
+ */
+export function digitsValue(digits: string): f64 {
+  let hi: f64 = 0;
+  let lo: f64 = 0;
+  for (let i = 0; i < digits.length; i++) {
+    lo = lo * 10 + <f64>(digits.charCodeAt(i) - 0x30);
+    // eslint-disable-next-line no-restricted-syntax -- f64 / f64: exact (a power of two), then floored
+    const carry = Math.floor(lo / 4294967296.0);
+    lo -= carry * 4294967296.0;
+    hi = hi * 10 + carry;
+  }
+  return hi * 4294967296.0 + lo;
 }

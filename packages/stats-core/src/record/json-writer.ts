@@ -221,10 +221,11 @@ export class JsonWriter {
  */
 export function numberText(x: f64): string {
   if (x == x - (x % 1) && x > -2147483648 && x < 2147483648) return (<i32>x).toString();
-  if (x == x - (x % 1) && x > -9223372036854775808 && x < 9223372036854775808) {
+  // Float literals: asc reads a bare integer literal as an i64, and 2^63 does not fit one.
+  if (x == x - (x % 1) && x > -9223372036854775808.0 && x < 9223372036854775808.0) {
     const neg = x < 0;
     const v = neg ? -x : x;
-    const digits = v <= 9007199254740992 ? exactIntegerText(v) : integralDigits(v);
+    const digits = v <= 9007199254740992.0 ? exactIntegerText(v) : integralDigits(v);
     return neg ? "-" + digits : digits;
   }
   return x.toString();
