@@ -45,6 +45,10 @@ const restricted = [
   ["BinaryExpression[operator='in']", "the in operator is not portable"],
   ["BinaryExpression[operator='**']", "** is not portable"],
   [
+    "Literal[value>=9223372036854775807][raw=/^[0-9_]+$/]",
+    "asc reads a bare integer literal as an i64 (wrapping past 2^63) where JS reads a double: write it as a float literal (e.g. `9223372036854775808.0`)",
+  ],
+  [
     "BinaryExpression[operator='/']:not(BinaryExpression[operator='|'] > BinaryExpression)",
     "`/` is integer division on i32 in wasm and float division in JS: write `(a / b) | 0`",
   ],
