@@ -1,15 +1,14 @@
 import { parsePluginConfig } from "../config/parse-plugin-config";
 import { Engine } from "../engine/engine";
 import { Exchange } from "../engine/exchange";
+import { ReplayObserver, replayCase } from "./replay-case";
 import { JsonWriter } from "../record/json-writer";
 
 // Replays one exchange through an Engine and returns what it recorded as JSON text:
 // {"configError": "…"} or {"skipped", "log" (the last ai_log, or null), "logFields", "span",
 // "metrics" (counter totals)}. Exported by both builds so the conformance adapters `core` and
-// `core-wasm` drive the same code. Arguments: the configuration bytes; request and response
-// headers as "name\nvalue\n" pairs; the host's route and cluster names; every request chunk then
-// every delivered response chunk, concatenated; and `plan` = [request at, n, (length, at) × n,
-// response at, m, (length, at) × m, end at, aborted (0/1)].
+// `core-wasm` drive the same code. Arguments: the configuration bytes, then replayCase's
+// (replay-case.ts).
 export function engineCaseTrace(
   config: Uint8Array,
   requestHeaders: string,
@@ -28,49 +27,15 @@ export function engineCaseTrace(
     return w.finish();
   }
   const engine = new Engine(result);
-  const reqNames = pairs(requestHeaders, 0);
-  const reqValues = pairs(requestHeaders, 1);
-  const ex = engine.begin(routeName, headerOf(reqNames, reqValues, ":authority"), clusterName);
   const counters = new CounterTotals();
-  let p = 0;
-  let offset = 0;
-  const reqAt = <f64>plan[p++];
-  for (let i = 0; i < reqNames.length; i++) ex.addRequestHeader(reqNames[i], reqValues[i]);
-  ex.requestHeaders(reqAt);
-  const n = plan[p++];
-  let clock = reqAt;
-  for (let i = 0; i < n; i++) {
-    const len = plan[p++];
-    clock = <f64>plan[p++];
-    ex.requestBody(bytes, offset, offset + len, clock);
-    offset += len;
-  }
-  ex.requestEnd(clock);
-  const respAt = <f64>plan[p++];
-  const respNames = pairs(responseHeaders, 0);
-  const respValues = pairs(responseHeaders, 1);
-  for (let i = 0; i < respNames.length; i++) ex.addResponseHeader(respNames[i], respValues[i]);
-  ex.responseHeaders(respAt);
-  const m = plan[p++];
-  for (let i = 0; i < m; i++) {
-    const len = plan[p++];
-    clock = <f64>plan[p++];
-    ex.responseBody(bytes, offset, offset + len, clock);
-    offset += len;
-    counters.collect(ex);
-  }
-  const endAt = <f64>plan[p++];
-  const aborted = plan[p] != 0;
-  if (aborted) ex.abort(endAt);
-  else ex.responseEnd(endAt);
-  counters.collect(ex);
+  const ex = replayCase(engine, requestHeaders, responseHeaders, routeName, clusterName, bytes, plan, counters);
   const out = describe(ex, counters, w);
   engine.end(ex);
   return out;
 }
 
 // Sums the counter increments of final records (a host applies them once).
-class CounterTotals {
+class CounterTotals extends ReplayObserver {
   readonly names: Array<string> = new Array<string>(0);
   readonly values: Array<f64> = new Array<f64>(0);
   private applied: bool = false;
@@ -117,17 +82,4 @@ function describe(ex: Exchange, counters: CounterTotals, w: JsonWriter): string 
   }
   w.text("}}");
   return w.finish();
-}
-
-// Field `which` (0 name, 1 value) of each "name\nvalue\n" pair.
-function pairs(text: string, which: i32): Array<string> {
-  const out = new Array<string>(0);
-  const parts = text.split("\n");
-  for (let i = 0; i + 1 < parts.length; i += 2) out.push(which == 0 ? parts[i] : parts[i + 1]);
-  return out;
-}
-
-function headerOf(names: Array<string>, values: Array<string>, name: string): string {
-  for (let i = 0; i < names.length; i++) if (names[i] == name) return values[i];
-  return "";
 }

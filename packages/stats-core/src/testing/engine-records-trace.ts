@@ -1,6 +1,7 @@
 import { parsePluginConfig } from "../config/parse-plugin-config";
 import { Engine } from "../engine/engine";
 import { Exchange } from "../engine/exchange";
+import { ReplayObserver, replayCase } from "./replay-case";
 import { JsonWriter } from "../record/json-writer";
 
 // Replays one exchange exactly as engineCaseTrace does (same arguments) and returns every record
@@ -38,44 +39,7 @@ export function engineRecordsTrace(
   const engine = new Engine(result);
   engine.textLogs = byteLogs == 0;
   const seen = new RecordsSeen(byteLogs != 0);
-  const reqNames = fieldsOf(requestHeaders, 0);
-  const reqValues = fieldsOf(requestHeaders, 1);
-  const ex = engine.begin(routeName, valueOf(reqNames, reqValues, ":authority"), clusterName);
-  let p = 0;
-  let offset = 0;
-  const reqAt = <f64>plan[p++];
-  for (let i = 0; i < reqNames.length; i++) ex.addRequestHeader(reqNames[i], reqValues[i]);
-  ex.requestHeaders(reqAt);
-  seen.collect(ex);
-  const n = plan[p++];
-  let clock = reqAt;
-  for (let i = 0; i < n; i++) {
-    const len = plan[p++];
-    clock = <f64>plan[p++];
-    ex.requestBody(bytes, offset, offset + len, clock);
-    offset += len;
-    seen.collect(ex);
-  }
-  ex.requestEnd(clock);
-  seen.collect(ex);
-  const respAt = <f64>plan[p++];
-  const respNames = fieldsOf(responseHeaders, 0);
-  const respValues = fieldsOf(responseHeaders, 1);
-  for (let i = 0; i < respNames.length; i++) ex.addResponseHeader(respNames[i], respValues[i]);
-  ex.responseHeaders(respAt);
-  seen.collect(ex);
-  const m = plan[p++];
-  for (let i = 0; i < m; i++) {
-    const len = plan[p++];
-    clock = <f64>plan[p++];
-    ex.responseBody(bytes, offset, offset + len, clock);
-    offset += len;
-    seen.collect(ex);
-  }
-  const endAt = <f64>plan[p++];
-  if (plan[p] != 0) ex.abort(endAt);
-  else ex.responseEnd(endAt);
-  seen.collect(ex);
+  const ex = replayCase(engine, requestHeaders, responseHeaders, routeName, clusterName, bytes, plan, seen);
   const r = ex.records;
   const out = "{\"skipped\":" + (r.skipped ? "true" : "false") + ",\"truncated\":" + r.truncated.toString() +
     ",\"records\":[" + seen.texts.join(",") + "]}";
@@ -84,13 +48,14 @@ export function engineRecordsTrace(
 }
 
 // Each new record (sequence changed since the last look) as one JSON object text.
-class RecordsSeen {
+class RecordsSeen extends ReplayObserver {
   readonly texts: Array<string> = new Array<string>(0);
   private sequence: i32 = 0;
   private readonly w: JsonWriter = new JsonWriter();
   private readonly byteLogs: bool;
 
   constructor(byteLogs: bool) {
+    super();
     this.byteLogs = byteLogs;
   }
 
@@ -180,17 +145,4 @@ function hexOf(b: Uint8Array, n: i32): string {
     parts.push(HEX_DIGITS.charAt(c >> 4) + HEX_DIGITS.charAt(c & 15));
   }
   return parts.join("");
-}
-
-// Field `which` (0 name, 1 value) of each "name\nvalue\n" pair.
-function fieldsOf(text: string, which: i32): Array<string> {
-  const out = new Array<string>(0);
-  const parts = text.split("\n");
-  for (let i = 0; i + 1 < parts.length; i += 2) out.push(which == 0 ? parts[i] : parts[i + 1]);
-  return out;
-}
-
-function valueOf(names: Array<string>, values: Array<string>, name: string): string {
-  for (let i = 0; i < names.length; i++) if (names[i] == name) return values[i];
-  return "";
 }
