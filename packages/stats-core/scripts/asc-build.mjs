@@ -5,8 +5,13 @@
 // package's root index.ts and from there to the portable sources.
 //
 //   node scripts/asc-build.mjs <entry.ts> <out.wasm> [asc options…]
-import asc from "assemblyscript/asc";
+//   import { compileWithWasmGlue } from "@aistats/stats-core/asc-build";
+//
+// assemblyscript is an optional peer dependency of the package (only this entry needs it), so it is
+// loaded when a compile starts, and its absence is reported as such. The module has no top-level
+// await, so a CommonJS build script on Node ≥ 20.19 can require() it too.
 import { realpathSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -25,8 +30,27 @@ function glueModuleOf(file) {
   }
 }
 
+async function loadAsc() {
+  try {
+    return (await import("assemblyscript/asc")).default;
+  } catch (e) {
+    if (e && (e.code === "ERR_MODULE_NOT_FOUND" || e.code === "MODULE_NOT_FOUND") && /assemblyscript/.test(e.message)) {
+      throw new Error(
+        "@aistats/stats-core/asc-build needs the AssemblyScript compiler, an optional peer dependency: " +
+          "install it next to @aistats/stats-core (npm i -D assemblyscript@~0.28.20)",
+        { cause: e },
+      );
+    }
+    throw e;
+  }
+}
+
 /** Runs asc with the wasm glue swapped in; resolves to the exit code, printing diagnostics. */
 export async function compileWithWasmGlue(args) {
+  if (!Array.isArray(args) || !args.every((a) => typeof a === "string")) {
+    throw new TypeError("compileWithWasmGlue(args): args must be an array of asc command-line arguments (strings)");
+  }
+  const asc = await loadAsc();
   const { error, stderr } = await asc.main(args, {
     readFile(filename, baseDir) {
       const full = resolve(baseDir, filename);
@@ -43,7 +67,6 @@ export async function compileWithWasmGlue(args) {
 }
 
 async function readText(file) {
-  const { readFile } = await import("node:fs/promises");
   try {
     return await readFile(file, "utf8");
   } catch {
@@ -57,5 +80,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error("usage: asc-build.mjs <entry.ts> <out.wasm> [asc options…]");
     process.exit(2);
   }
-  process.exit(await compileWithWasmGlue([entry, "--outFile", outFile, ...rest]));
+  compileWithWasmGlue([entry, "--outFile", outFile, ...rest]).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(1);
+    },
+  );
 }

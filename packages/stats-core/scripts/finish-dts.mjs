@@ -1,6 +1,7 @@
 // The portable sources type numbers as i32/u8/… (type aliases declared in src/glue/js).
 // Consumers of the JS build should see plain `number`/`boolean` and need no ambient types,
-// so the emitted declarations get the aliases rewritten here.
+// so the emitted declarations (index.d.ts for ESM, index.d.cts for CommonJS) get the aliases
+// rewritten here.
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -9,8 +10,12 @@ const aliases = { i8: "number", i16: "number", i32: "number", isize: "number", u
 const pattern = new RegExp(`(?<![\\w$."'])(${Object.keys(aliases).join("|")})(?![\\w$"'])`, "g");
 
 const dist = new URL("../dist/", import.meta.url).pathname;
-for (const name of readdirSync(dist)) {
-  if (!name.endsWith(".d.ts")) continue;
+const declarations = readdirSync(dist).filter((name) => name.endsWith(".d.ts") || name.endsWith(".d.cts"));
+if (!declarations.includes("index.d.ts") || !declarations.includes("index.d.cts")) {
+  console.error(`finish-dts: expected dist/index.d.ts and dist/index.d.cts, found ${declarations.join(", ") || "none"}`);
+  process.exit(1);
+}
+for (const name of declarations) {
   const file = join(dist, name);
   const text = readFileSync(file, "utf8");
   writeFileSync(file, text.replace(pattern, (alias) => aliases[alias]));
