@@ -1,5 +1,6 @@
 // The whole test suite, as the README's test command runs it:
-//   1. turbo: build, lint (with the portable-subset rules), typecheck and every package's vitest suite;
+//   1. turbo: build, lint (with the portable-subset rules), typecheck and every package's vitest suite
+//      (tooling/pack-check's among them: the published packages packed and used from new projects);
 //   2. the conformance case set through every adapter, as recorded and re-split at 25 random cuts;
 // then one closing line, `N passed, N failed`, over all of it. Exits non-zero on any failure.
 import { spawnSync } from "node:child_process";
