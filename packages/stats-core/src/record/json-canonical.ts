@@ -33,6 +33,8 @@ export class JsonCanonicalizer {
   private order: Int32Array = new Int32Array(16);
   private merge: Int32Array = new Int32Array(16);
   private readonly stack: Uint8Array = new Uint8Array(MAX_DEPTH + 1);
+  // Where toBytes writes (it grows to the longest value converted and stays).
+  private readonly out: JsonWriter = new JsonWriter();
 
   /**
    * True when b[start, end) is exactly one JSON value (optionally surrounded by whitespace), as
@@ -98,8 +100,6 @@ export class JsonCanonicalizer {
     }
     return false;
   }
-
-  private readonly out: JsonWriter = new JsonWriter();
 
   /**
    * Writes the valid JSON value b[start, end) in canonical form into this canonicalizer's own
