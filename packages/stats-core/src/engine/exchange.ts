@@ -16,13 +16,17 @@ import { JSON_OK, KIND_ARRAY, KIND_NUMBER, KIND_OBJECT, KIND_STRING } from "../j
 import { sliceBytes, utf8Encode } from "../json/json-utf8";
 import { DROP_ARENA_FULL, DROP_MALFORMED_JSON, DROP_OVERSIZED_EVENT, DROP_TOO_MANY_TOOL_CALLS } from "../record/drop-counters";
 import { ExchangeRecords } from "../record/exchange-records";
+import { f64ToI32 } from "../glue/target";
 import { JsonElementSink } from "../sse/json-element-sink";
 import { JsonArrayFramer } from "../sse/json-array-framer";
 import { SseEvent } from "../sse/sse-event";
 import { SseFramer } from "../sse/sse-framer";
 import { SseSink } from "../sse/sse-sink";
 import { CompiledConfig } from "./compiled-config";
-import { Engine } from "./engine";
+import { AttributeSlots } from "./attribute-slots";
+import { ValueBuffer } from "./value-buffer";
+import { EngineShared } from "./engine-shared";
+import { ExchangeFacts, wholeMs } from "./exchange-facts";
 import { appendJsonString, appendJsonStringOf } from "./json-bytes";
 import { PathCaptures } from "./path-captures";
 import { MatchUnit } from "./match-unit";
@@ -32,7 +36,6 @@ import { PATH_ANTHROPIC, PATH_OTHER, PATH_RESPONSES, UsageState } from "./usage-
 import { TokenCount } from "./token-count";
 import { chatRoundOf } from "./chat-round";
 import { geminiPathModel, header, isSpace, lower, metricRoute, pathWithoutQuery } from "./request-facts";
-import { ValueBuffer } from "./value-buffer";
 
 // One HTTP exchange, driven by a host through its phases; reused for many exchanges (Engine.end
 // returns it to a pool). It only reads the bytes it is given, never keeps a body: JSON documents
@@ -67,51 +70,34 @@ class ElementSink extends JsonElementSink {
 }
 
 export class Exchange {
-  readonly engine: Engine;
+  /** @internal The configuration this exchange was built for (null: nothing applies, always skipped). */
   readonly compiled: CompiledConfig | null;
-  readonly records: ExchangeRecords = new ExchangeRecords();
-  readonly lease: ArenaLease;
-  readonly usage: UsageState;
-  readonly toolCalls: ToolCalls;
+  private readonly shared: EngineShared;
+  private readonly facts: ExchangeFacts;
+  private readonly lease: ArenaLease;
+  private readonly usage: UsageState;
+  private readonly slots: AttributeSlots;
+  private readonly toolCalls: ToolCalls;
+  /** Bumped each time the pooled object starts a new exchange: a host's handle holds the value it began with. */
+  generation: i32 = 0;
 
   // Per-exchange state.
-  routeName: string = "-";
-  clusterName: string = "-";
   private skipped: bool = false;
   private finished: bool = false;
   private requestStarted: bool = false;
   private requestEnded: bool = false;
   private responseSeen: bool = false;
   private responseEnabled: bool = false;
-  mode: i32 = MODE_NONE;
-  startMs: f64 = 0;
-  firstBodyMs: f64 = -1;
-  endMs: f64 = -1;
+  private mode: i32 = MODE_NONE;
   private requestBytes: i32 = 0;
   private responseBytes: i32 = 0;
   private earlyLogged: bool = false;
   private malformed: i32 = 0;
-  requestModel: string = "";
-  pathModel: string = "";
-  chatRound: f64 = -1;
-  sessionId: string = "";
-  consumer: string = "none";
   private readonly reqNames: Array<string> = new Array<string>(0);
   private readonly reqValues: Array<string> = new Array<string>(0);
   private readonly respNames: Array<string> = new Array<string>(0);
   private readonly respValues: Array<string> = new Array<string>(0);
 
-  // Built once per exchange object (sized by configuration).
-  readonly slots: Array<ValueBuffer> = new Array<ValueBuffer>(0);
-  readonly slotOrder: Int32Array;
-  /**
-   * 1 when the attribute's source phase ran (its header, body or stream was seen): only then does
-   * its default_value apply, as in Higress, where each phase sets its own attributes.
-   */
-  readonly slotReached: Uint8Array;
-  /** 1 when the slot's value came from the usage or the assembled tool calls (refreshed each record). */
-  private readonly slotSettled: Uint8Array;
-  private slotClock: i32 = 0;
   // The units reading the request body and a JSON response body (null when none is being read).
   private reqUnit: MatchUnit | null = null;
   private respUnit: MatchUnit | null = null;
@@ -125,28 +111,32 @@ export class Exchange {
   private readonly parser: JsonValueParser = new JsonValueParser(JSON_VALUE_MAX_DEPTH);
   private readonly wantsToolCalls: bool;
 
-  constructor(engine: Engine, compiled: CompiledConfig | null) {
-    const lease = new ArenaLease(engine.arena);
+  /** @internal Exchanges are made by Engine.begin. */
+  constructor(shared: EngineShared, compiled: CompiledConfig | null) {
+    const lease = new ArenaLease(shared.arena);
+    const facts = new ExchangeFacts(compiled == null ? null : compiled.config, lease, shared.canonical);
     const config = compiled == null ? new PluginConfig() : compiled.config;
-    const limit = config.valueLengthLimit;
     let wantsToolCalls = false;
     for (let i = 0; i < config.attributes.length; i++) if (config.attributes[i].builtin == BUILTIN_TOOL_CALLS) wantsToolCalls = true;
     const eventSink = new EventSink();
     const elementSink = new ElementSink();
-    this.engine = engine;
+    this.shared = shared;
     this.compiled = compiled;
+    this.facts = facts;
     this.lease = lease;
-    this.usage = new UsageState(lease, limit, engine.canonical);
-    this.toolCalls = new ToolCalls(lease, limit);
-    this.slotOrder = new Int32Array(config.attributes.length);
-    this.slotReached = new Uint8Array(config.attributes.length);
-    this.slotSettled = new Uint8Array(config.attributes.length);
+    this.usage = facts.usage;
+    this.slots = facts.attributes;
+    this.toolCalls = new ToolCalls(lease, config.valueLengthLimit);
     this.sse = new SseFramer(lease, config.maxEventBytes, eventSink);
     this.array = new JsonArrayFramer(lease, config.maxEventBytes, elementSink);
     this.wantsToolCalls = wantsToolCalls;
-    for (let i = 0; i < config.attributes.length; i++) this.slots.push(new ValueBuffer(lease, limit));
     eventSink.ex = this;
     elementSink.ex = this;
+  }
+
+  /** What this exchange has recorded so far (see ExchangeRecords); emptied by Engine.end. */
+  get records(): ExchangeRecords {
+    return this.facts.records;
   }
 
   get config(): PluginConfig | null {
@@ -161,47 +151,32 @@ export class Exchange {
     return this.released;
   }
 
-  /** Called by Engine.begin: a fresh exchange on this route / cluster ("" → "-" as Higress). */
+  /** @internal Called by Engine.begin: a fresh exchange on this route / cluster ("" → "-" as Higress). */
   prepare(routeName: string, clusterName: string): void {
-    this.routeName = metricRoute(routeName);
-    this.clusterName = clusterName.length > 0 ? clusterName : "-";
-    this.records.reset();
+    const f = this.facts;
+    f.reset();
+    f.routeName = metricRoute(routeName);
+    f.clusterName = clusterName.length > 0 ? clusterName : "-";
+    this.generation++;
     this.released = false;
     this.matchTruncated = 0;
     this.brokenValues = 0;
     this.skipped = this.compiled == null;
-    this.records.skipped = this.skipped;
+    f.records.skipped = this.skipped;
     this.finished = false;
     this.requestStarted = false;
     this.requestEnded = false;
     this.responseSeen = false;
     this.responseEnabled = false;
     this.mode = MODE_NONE;
-    this.startMs = 0;
-    this.firstBodyMs = -1;
-    this.endMs = -1;
     this.requestBytes = 0;
     this.responseBytes = 0;
     this.earlyLogged = false;
     this.malformed = 0;
-    this.requestModel = "";
-    this.pathModel = "";
-    this.chatRound = -1;
-    this.sessionId = "";
-    this.consumer = "none";
     this.reqNames.length = 0;
     this.reqValues.length = 0;
     this.respNames.length = 0;
     this.respValues.length = 0;
-    this.slotClock = 0;
-    for (let i = 0; i < this.slots.length; i++) {
-      this.slots[i].kind = 0;
-      this.slots[i].total = 0;
-      this.slotOrder[i] = 0;
-      this.slotReached[i] = 0;
-      this.slotSettled[i] = 0;
-    }
-    this.usage.reset();
     this.toolCalls.reset();
     this.sse.reset();
     this.array.reset();
@@ -220,21 +195,22 @@ export class Exchange {
     const config = this.config;
     if (config == null) return false;
     this.requestStarted = true;
-    this.startMs = nowMs;
+    const f = this.facts;
+    f.startMs = wholeMs(nowMs);
     const path = header(this.reqNames, this.reqValues, ":path");
     if (!config.isPathEnabled(path)) {
       this.skipped = true;
-      this.records.skipped = true;
+      f.records.skipped = true;
       return false;
     }
-    this.pathModel = geminiPathModel(path);
+    f.pathModel = geminiPathModel(path);
     this.usage.pathHint = pathHintOf(path);
     const consumer = header(this.reqNames, this.reqValues, "x-mse-consumer");
-    if (consumer.length > 0) this.consumer = consumer;
+    if (consumer.length > 0) f.consumer = consumer;
     for (let i = 0; i < config.sessionHeaders.length; i++) {
       const v = header(this.reqNames, this.reqValues, config.sessionHeaders[i]);
       if (v.length > 0) {
-        this.sessionId = v;
+        f.sessionId = v;
         break;
       }
     }
@@ -263,8 +239,8 @@ export class Exchange {
     if (status != JSON_OK && this.requestBytes > 0) this.malformed++;
     const c = unit.captures;
     const f = compiled.requestFields;
-    this.requestModel = c.text(f.model);
-    this.chatRound = chatRoundOf(c, f);
+    this.facts.requestModel = c.text(f.model);
+    this.facts.chatRound = chatRoundOf(c, f);
     this.applyBody(compiled.config.plan.requestBody, c);
     this.reqUnit = null;
     this.matchTruncated += unit.truncatedValues;
@@ -308,14 +284,16 @@ export class Exchange {
     const contentType = header(this.respNames, this.respValues, "content-type");
     this.responseEnabled = config.isContentTypeEnabled(contentType);
     if (!this.responseEnabled) return;
+    this.facts.responseProcessed = true;
     this.mode = contentType.indexOf("text/event-stream") >= 0 ? MODE_SSE : MODE_UNDECIDED;
+    this.facts.stream = this.mode == MODE_SSE;
     this.applyHeaders(config.plan.responseHeader, this.respNames, this.respValues);
   }
 
   /** A piece of the response body: chunk[start, end). */
   responseBody(chunk: Uint8Array, start: i32, end: i32, nowMs: f64): void {
     if (this.skipped || !this.responseEnabled || this.finished || end <= start) return;
-    if (this.firstBodyMs < 0) this.firstBodyMs = nowMs;
+    if (this.facts.firstBodyMs < 0) this.facts.firstBodyMs = wholeMs(nowMs);
     this.responseBytes += end - start;
     let from = start;
     if (this.mode == MODE_UNDECIDED) {
@@ -356,7 +334,7 @@ export class Exchange {
     this.finish(nowMs);
   }
 
-  /** Returns every arena block and any match unit, and empties the records (Engine.end calls this). */
+  /** @internal Returns every arena block and any match unit, and empties the records: Engine.end does this. */
   release(): void {
     this.released = true;
     this.sse.release();
@@ -369,8 +347,8 @@ export class Exchange {
     this.reqUnit = null;
     this.respUnit = null;
     // A pooled exchange keeps no text: a log can be value_length_limit long per attribute.
-    this.records.clearContents();
-    for (let i = 0; i < this.slots.length; i++) this.slots[i].release();
+    this.facts.records.clearContents();
+    this.slots.release();
     this.usage.release();
     this.toolCalls.release();
     this.lease.releaseAll();
@@ -378,7 +356,7 @@ export class Exchange {
 
   // ---- Internals ------------------------------------------------------------------------------
 
-  /** One streamed document (an SSE event's data or a JSON-array element). */
+  /** @internal One streamed document (an SSE event's data or a JSON-array element), from the framers. */
   streamDocument(bytes: Uint8Array, start: i32, end: i32): void {
     const compiled = this.compiled;
     if (compiled == null) return;
@@ -403,7 +381,7 @@ export class Exchange {
     this.applyStream(compiled.config.plan.streamingBody, c);
     if (!hadUsage && this.usage.known && !this.earlyLogged && this.mode == MODE_SSE) {
       this.earlyLogged = true;
-      this.writeRecord(false, this.firstBodyMs);
+      this.writeRecord(false, this.facts.firstBodyMs);
     }
   }
 
@@ -421,7 +399,7 @@ export class Exchange {
       const arr = this.parseCapture(c.values[f.toolUseBlocks]);
       if (arr != null && arr.kind == JV_ARRAY) {
         const text = this.parsedBytes;
-        for (let i = 0; i < arr.items.length; i++) this.toolCalls.addAnthropicBlock(arr.items[i], text, this.engine.canonical);
+        for (let i = 0; i < arr.items.length; i++) this.toolCalls.addAnthropicBlock(arr.items[i], text, this.shared.canonical);
       }
     }
     this.applyBody(compiled.config.plan.responseBody, c);
@@ -446,7 +424,7 @@ export class Exchange {
       if (d != null) this.toolCalls.addOpenAiDeltas(d);
     }
     if (!c.isNumber(f.blockIndex)) return;
-    const index = <i32>c.number(f.blockIndex);
+    const index = f64ToI32(c.number(f.blockIndex));
     if (c.isAscii(f.type, "content_block_start") && c.has(f.contentBlock)) {
       const block = this.parseCapture(c.values[f.contentBlock]);
       if (block != null) this.toolCalls.startAnthropicBlock(index, block);
@@ -462,25 +440,19 @@ export class Exchange {
     return -1;
   }
 
-  private touch(slot: i32): void {
-    this.slotClock++;
-    this.slotOrder[slot] = this.slotClock;
-    this.slotSettled[slot] = 0;
-  }
-
   private setText(slot: i32, s: string): void {
-    const v = this.slots[slot];
+    const v = this.slots.values[slot];
     v.start(KIND_STRING);
     const b = utf8Encode(s);
     v.append(b, 0, b.length);
-    this.touch(slot);
+    this.slots.touch(slot);
   }
 
   private applyFixed(plan: SourcePlan): void {
     for (let i = 0; i < plan.attributes.length; i++) {
       const a = plan.attributes[i].attribute;
       const slot = this.slotIndex(a);
-      if (slot >= 0) this.slotReached[slot] = 1;
+      if (slot >= 0) this.slots.markReached(slot);
       if (slot >= 0 && a.value.length > 0) this.setText(slot, a.value);
     }
   }
@@ -489,7 +461,7 @@ export class Exchange {
     for (let i = 0; i < plan.attributes.length; i++) {
       const pa = plan.attributes[i];
       const slot = this.slotIndex(pa.attribute);
-      if (slot >= 0) this.slotReached[slot] = 1;
+      if (slot >= 0) this.slots.markReached(slot);
       const v = header(names, values, pa.headerName);
       if (slot >= 0 && v.length > 0) this.setText(slot, v);
     }
@@ -500,13 +472,13 @@ export class Exchange {
     for (let i = 0; i < plan.attributes.length; i++) {
       const pa = plan.attributes[i];
       const slot = this.slotIndex(pa.attribute);
-      if (slot >= 0) this.slotReached[slot] = 1;
+      if (slot >= 0) this.slots.markReached(slot);
       if (slot < 0) continue;
       const id = firstPresent(pa, c);
       if (id >= 0) {
-        this.slots[slot].copyFrom(c.values[pa.paths[id].id]);
+        this.slots.values[slot].copyFrom(c.values[pa.paths[id].id]);
         this.checkStructured(slot);
-        this.touch(slot);
+        this.slots.touch(slot);
       } else if (pa.attribute.builtin == BUILTIN_TOOL_CALLS && this.toolCalls.count > 0) {
         this.writeToolCalls(slot);
       }
@@ -518,27 +490,27 @@ export class Exchange {
     for (let i = 0; i < plan.attributes.length; i++) {
       const pa = plan.attributes[i];
       const slot = this.slotIndex(pa.attribute);
-      if (slot >= 0) this.slotReached[slot] = 1;
+      if (slot >= 0) this.slots.markReached(slot);
       if (slot < 0) continue;
       const k = firstPresent(pa, c);
       if (k < 0) continue;
       const value = c.values[pa.paths[k].id];
       const rule = pa.paths[k].rule;
-      const s = this.slots[slot];
+      const s = this.slots.values[slot];
       if (rule == RULE_FIRST) {
         if (s.kind == 0) {
           s.copyFrom(value);
           this.checkStructured(slot);
-          this.touch(slot);
+          this.slots.touch(slot);
         }
       } else if (rule == RULE_REPLACE) {
         s.copyFrom(value);
         this.checkStructured(slot);
-        this.touch(slot);
+        this.slots.touch(slot);
       } else if (rule == RULE_APPEND) {
         if (s.kind == 0) s.start(KIND_STRING);
         s.appendValue(value);
-        this.touch(slot);
+        this.slots.touch(slot);
       }
     }
   }
@@ -546,17 +518,17 @@ export class Exchange {
   // A captured object or array must be valid JSON to be logged as one: a document cut or
   // malformed inside it leaves text that is not, which is then logged as a string and counted.
   private checkStructured(slot: i32): void {
-    const v = this.slots[slot];
+    const v = this.slots.values[slot];
     if ((v.kind != KIND_OBJECT && v.kind != KIND_ARRAY) || !v.whole) return;
     const p = v.pieces();
-    if (p.count == 1 && this.engine.canonical.isValidJson(p.bytes, p.starts[0], p.ends[0])) return;
+    if (p.count == 1 && this.shared.canonical.isValidJson(p.bytes, p.starts[0], p.ends[0])) return;
     v.broken = true;
     this.brokenValues++;
   }
 
   private writeToolCalls(slot: i32): void {
     const t = this.toolCalls;
-    const out = this.slots[slot];
+    const out = this.slots.values[slot];
     out.start(KIND_ARRAY);
     out.appendAscii("[");
     for (let i = 0; i < t.count; i++) {
@@ -575,7 +547,7 @@ export class Exchange {
       out.appendAscii("}");
     }
     out.appendAscii("]");
-    this.touch(slot);
+    this.slots.touch(slot);
   }
 
   // The values that come from usage or assembly, just before a record is written: an attribute
@@ -587,8 +559,7 @@ export class Exchange {
     const u = this.usage;
     for (let i = 0; i < config.attributes.length; i++) {
       const a = config.attributes[i];
-      const s = this.slots[i];
-      if (s.kind != 0 && this.slotSettled[i] == 0) continue;
+      if (this.slots.ownsValue(i)) continue;
       const b = a.builtin;
       if (b == BUILTIN_REASONING_TOKENS && u.reasoning.set) this.setNumber(i, u.reasoning);
       else if (b == BUILTIN_CACHED_TOKENS && u.cached.set) this.setNumber(i, u.cached);
@@ -598,62 +569,50 @@ export class Exchange {
       else if (b == BUILTIN_OUTPUT_TOKEN_DETAILS) this.setObjectText(i, u.builtOutputDetails());
       else if (b == BUILTIN_TOOL_CALLS && this.toolCalls.count > 0) this.writeToolCalls(i);
       else continue;
-      this.slotSettled[i] = 1;
+      this.slots.settle(i);
     }
   }
 
   private setNumber(slot: i32, n: TokenCount): void {
-    const v = this.slots[slot];
+    const v = this.slots.values[slot];
     v.start(KIND_NUMBER);
     v.appendAscii(n.text());
-    this.touch(slot);
+    this.slots.touch(slot);
   }
 
   private copySlot(slot: i32, from: ValueBuffer): void {
-    this.slots[slot].copyFrom(from);
-    this.touch(slot);
+    this.slots.values[slot].copyFrom(from);
+    this.slots.touch(slot);
   }
 
   // A details object the engine built from counts ("" : none).
   private setObjectText(slot: i32, json: string): void {
     if (json.length == 0) return;
-    const v = this.slots[slot];
+    const v = this.slots.values[slot];
     v.start(KIND_OBJECT);
     v.appendAscii(json);
-    this.touch(slot);
+    this.slots.touch(slot);
   }
 
   /** Writes a record: the log, separate fields, span, and (final) the counters. */
   private writeRecord(final: bool, nowMs: f64): void {
     this.settleAttributes();
-    this.engine.logBuilder.build(this, final, nowMs);
+    this.shared.logBuilder.build(this.facts, final, wholeMs(nowMs), this.shared.textLogs);
   }
 
   private finish(nowMs: f64): void {
     this.finished = true;
-    this.endMs = nowMs;
-    const drops = this.engine.drops;
+    const drops = this.shared.drops;
     let truncated = this.malformed;
     drops.add(DROP_MALFORMED_JSON, this.malformed);
     drops.add(DROP_OVERSIZED_EVENT, this.sse.oversizedEvents + this.array.oversizedElements);
     truncated += this.sse.oversizedEvents + this.array.oversizedElements;
-    const arenaFull = this.sse.arenaFullEvents + this.array.arenaFullElements + this.matchTruncated + this.lostValues();
+    const arenaFull = this.sse.arenaFullEvents + this.array.arenaFullElements + this.matchTruncated + this.slots.lostValues;
     drops.add(DROP_ARENA_FULL, arenaFull);
     drops.add(DROP_TOO_MANY_TOOL_CALLS, this.toolCalls.dropped);
     truncated += arenaFull + this.toolCalls.dropped + this.brokenValues;
-    this.records.truncated = truncated;
+    this.facts.records.truncated = truncated;
     this.writeRecord(true, nowMs);
-  }
-
-  private lostValues(): i32 {
-    let n = 0;
-    for (let i = 0; i < this.slots.length; i++) if (this.slots[i].lost > 0) n++;
-    return n;
-  }
-
-  /** Whether the response was processed (headers seen, content type enabled). */
-  get responseProcessed(): bool {
-    return this.responseSeen && this.responseEnabled;
   }
 
   get isFinished(): bool {
@@ -662,13 +621,6 @@ export class Exchange {
 
   get isSkipped(): bool {
     return this.skipped;
-  }
-
-  /** The log's model: the response's, else the request's, else the Gemini path's ("" when none). */
-  get model(): string {
-    if (this.usage.model.length > 0) return this.usage.model;
-    if (this.requestModel.length > 0) return this.requestModel;
-    return this.pathModel;
   }
 }
 

@@ -1,10 +1,9 @@
-import { PluginConfig } from "../config/plugin-config";
 import { KIND_ARRAY, KIND_NUMBER, KIND_OBJECT, KIND_STRING } from "../json/json-kinds";
 import { utf8Encode } from "../json/json-utf8";
 import { JsonCanonicalizer } from "../record/json-canonical";
 import { JsonWriter, numberText, sequenceLength } from "../record/json-writer";
 import { ExchangeRecords } from "../record/exchange-records";
-import { Exchange, MODE_SSE } from "./exchange";
+import { ExchangeFacts } from "./exchange-facts";
 import { utf8Text } from "./path-captures";
 import { sha256Hex } from "./sha256";
 import { TokenCount } from "./token-count";
@@ -35,7 +34,8 @@ export class LogBuilder {
     this.canonical = canonical;
   }
 
-  build(ex: Exchange, final: bool, nowMs: f64): void {
+  /** Writes the record of `ex` (as of `nowMs`, whole milliseconds) into ex.records. */
+  build(ex: ExchangeFacts, final: bool, nowMs: f64, textLogs: bool): void {
     const r = ex.records;
     const config = ex.config;
     r.clearContents();
@@ -56,7 +56,7 @@ export class LogBuilder {
     total.copy(u.total);
     for (let i = 0; i < config.attributes.length; i++) {
       const a = config.attributes[i];
-      const s = ex.slots[i];
+      const s = ex.attributes.values[i];
       if (!a.feedsUsage || s.kind == 0) continue;
       if (a.key == "model") model = this.valueText(s);
       else if (isCount(s)) {
@@ -92,7 +92,7 @@ export class LogBuilder {
       }
     }
     const processed = ex.responseProcessed;
-    const stream = ex.mode == MODE_SSE;
+    const stream = ex.stream;
     if (processed) this.putString("response_type", stream ? "stream" : "normal");
     const firstToken = stream && ex.firstBodyMs >= 0 ? ex.firstBodyMs - ex.startMs : -1;
     if (firstToken >= 0) this.putNumber("llm_first_token_duration", firstToken);
@@ -117,8 +117,8 @@ export class LogBuilder {
     // Attributes (a key set by several attributes keeps the most recently set value).
     for (let i = 0; i < config.attributes.length; i++) {
       const a = config.attributes[i];
-      const s = ex.slots[i];
-      if (!latestFor(config, ex, i)) continue;
+      const s = ex.attributes.values[i];
+      if (!ex.attributes.countsFor(config, i)) continue;
       let json: string;
       let text: string;
       if (s.kind != 0) {
@@ -131,7 +131,7 @@ export class LogBuilder {
           json = "";
           text = a.asSeparateLogField || a.applyToSpan ? this.valueText(s) : "";
         }
-      } else if (a.defaultValue.length > 0 && ex.slotReached[i] != 0) {
+      } else if (a.defaultValue.length > 0 && ex.attributes.reached(i)) {
         text = a.redacted ? redactedOfString(a.defaultValue) : a.defaultValue;
         json = quote(this.w, text);
       } else {
@@ -149,7 +149,7 @@ export class LogBuilder {
     }
 
     this.writeLog(ex);
-    if (ex.engine.textLogs) {
+    if (textLogs) {
       r.log = this.w.finish();
     } else {
       r.logLength = this.w.finishBytes();
@@ -159,17 +159,21 @@ export class LogBuilder {
     r.final = final;
     if (final && usageOn && known && model.length > 0) {
       const label = metricModel(model);
+      r.counterRoute = ex.routeName;
+      r.counterCluster = ex.clusterName;
+      r.counterModel = label;
+      r.counterConsumer = ex.consumer;
       const prefix = "route." + ex.routeName + ".upstream." + ex.clusterName + ".model." + label + ".consumer." + ex.consumer + ".metric.";
-      addCounter(r, prefix + "input_token", input.value);
-      addCounter(r, prefix + "output_token", output.value);
-      addCounter(r, prefix + "total_token", total.value);
+      addCounter(r, prefix, "input_token", input.value);
+      addCounter(r, prefix, "output_token", output.value);
+      addCounter(r, prefix, "total_token", total.value);
       if (firstToken > 0) {
-        addCounter(r, prefix + "llm_first_token_duration", firstToken);
-        addCounter(r, prefix + "llm_stream_duration_count", 1);
+        addCounter(r, prefix, "llm_first_token_duration", firstToken);
+        addCounter(r, prefix, "llm_stream_duration_count", 1);
       }
       if (service > 0) {
-        addCounter(r, prefix + "llm_service_duration", service);
-        addCounter(r, prefix + "llm_duration_count", 1);
+        addCounter(r, prefix, "llm_service_duration", service);
+        addCounter(r, prefix, "llm_duration_count", 1);
       }
     }
   }
@@ -240,7 +244,7 @@ export class LogBuilder {
     return this.w.finish();
   }
 
-  private writeLog(ex: Exchange): void {
+  private writeLog(ex: ExchangeFacts): void {
     // Insertion sort: a log has a few dozen keys at most.
     const keys = this.keys;
     const texts = this.texts;
@@ -266,7 +270,7 @@ export class LogBuilder {
       if (i > 0) w.text(",");
       w.stringLiteral(keys[i]);
       w.text(":");
-      if (slots[i] >= 0) this.writeValue(ex.slots[slots[i]]);
+      if (slots[i] >= 0) this.writeValue(ex.attributes.values[slots[i]]);
       else w.text(texts[i]);
     }
     w.text("}");
@@ -289,27 +293,11 @@ function addSpan(r: ExchangeRecords, key: string, value: string): void {
   r.spanValues.push(value);
 }
 
-function addCounter(r: ExchangeRecords, name: string, x: f64): void {
+function addCounter(r: ExchangeRecords, prefix: string, metric: string, x: f64): void {
   if (!(x > 0)) return;
-  r.counterNames.push(name);
+  r.counterNames.push(prefix + metric);
+  r.counterMetrics.push(metric);
   r.counterValues.push(x);
-}
-
-// Whether attribute i is the one whose value counts for its key (the latest set, else the last
-// configured among unset ones).
-function latestFor(config: PluginConfig, ex: Exchange, i: i32): bool {
-  const key = config.attributes[i].key;
-  let best = -1;
-  let bestOrder = -1;
-  for (let k = 0; k < config.attributes.length; k++) {
-    if (config.attributes[k].key != key) continue;
-    const order = ex.slots[k].kind != 0 ? ex.slotOrder[k] : 0;
-    if (order >= bestOrder) {
-      best = k;
-      bestOrder = order;
-    }
-  }
-  return best == i;
 }
 
 /** The value as text (strings decoded; other kinds their JSON text; cut values with the mark). */

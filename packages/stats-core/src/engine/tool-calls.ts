@@ -1,5 +1,6 @@
 import { ArenaLease } from "../arena/arena-lease";
 import { JV_ARRAY, JV_NUMBER, JV_OBJECT, JV_STRING, JsonValue } from "../config/json-value";
+import { f64ToI32 } from "../glue/target";
 import { utf8Encode } from "../json/json-utf8";
 import { JsonCanonicalizer } from "../record/json-canonical";
 import { ValueBuffer } from "./value-buffer";
@@ -57,7 +58,7 @@ export class ToolCalls {
       const d = deltas.items[i];
       if (d.kind != JV_OBJECT) continue;
       const index = d.member("index");
-      const slot = this.slot(index != null && index.kind == JV_NUMBER ? <i32>index.number : i);
+      const slot = this.slot(index != null && index.kind == JV_NUMBER ? f64ToI32(index.number) : i);
       if (slot < 0) continue;
       this.mergeIdentity(slot, d);
       const fn = d.member("function");

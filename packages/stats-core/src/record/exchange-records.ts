@@ -25,9 +25,21 @@ export class ExchangeRecords {
   /** Span attributes: key → value text. */
   readonly spanKeys: Array<string> = new Array<string>(0);
   readonly spanValues: Array<string> = new Array<string>(0);
-  /** Counter increments (Higress metric names), non-zero, filled only in the final record. */
+  /**
+   * Counter increments, non-zero, filled only in the final record: the Higress metric name
+   * (`route.<r>.upstream.<c>.model.<m>.consumer.<x>.metric.<metric>`), the metric alone
+   * (`input_token`, …, `llm_duration_count`) and the value. The labels of all of them are in
+   * counterRoute / counterCluster / counterModel / counterConsumer: a host exporting labels (Prometheus)
+   * takes them from there, since route, cluster and model names may contain dots.
+   */
   readonly counterNames: Array<string> = new Array<string>(0);
+  readonly counterMetrics: Array<string> = new Array<string>(0);
   readonly counterValues: Array<f64> = new Array<f64>(0);
+  counterRoute: string = "";
+  counterCluster: string = "";
+  /** The model label (cut to 256 UTF-8 bytes). */
+  counterModel: string = "";
+  counterConsumer: string = "";
   /** Things this exchange could not record (oversized events, malformed JSON, full arena, cut values). */
   truncated: i32 = 0;
 
@@ -50,7 +62,12 @@ export class ExchangeRecords {
     this.spanKeys.length = 0;
     this.spanValues.length = 0;
     this.counterNames.length = 0;
+    this.counterMetrics.length = 0;
     this.counterValues.length = 0;
+    this.counterRoute = "";
+    this.counterCluster = "";
+    this.counterModel = "";
+    this.counterConsumer = "";
   }
 
   /** The span attribute `key`, or "" when not set. */

@@ -1,5 +1,17 @@
 // JavaScript implementations of the target-specific primitives (see ../target.ts).
 
+/**
+ * An untrusted f64 (a number from traffic) as an i32: truncated toward zero, saturated at the i32
+ * range, NaN as 0 — what wasm's i32.trunc_sat_f64_s does. A bare `<i32>x` converts in wasm and
+ * does nothing in JavaScript (0.5 stays 0.5), so the builds would disagree.
+ */
+export function f64ToI32(x: f64): i32 {
+  if (!(x === x)) return 0;
+  if (x >= 2147483647) return 2147483647;
+  if (x <= -2147483648) return -2147483648;
+  return Math.trunc(x) | 0;
+}
+
 /** Copies src[start, end) to dst at dstOffset; the ranges may overlap (memmove). */
 export function copyBytes(dst: Uint8Array, dstOffset: i32, src: Uint8Array, start: i32, end: i32): void {
   dst.set(src.subarray(start, end), dstOffset);

@@ -1,6 +1,20 @@
 // WebAssembly implementations of the target-specific primitives (see ../target.ts): the same
 // signatures as ../js/target.ts, compiled by asc only (with --enable simd).
 
+/**
+ * An untrusted f64 as an i32: truncated toward zero, saturated, NaN as 0 (see the JS
+ * implementation). Clamped explicitly, so it never traps even where asc's non-trapping
+ * float-to-int conversions are disabled.
+ */
+// @ts-ignore: decorator
+@inline
+export function f64ToI32(x: f64): i32 {
+  if (!(x == x)) return 0;
+  if (x >= 2147483647.0) return 2147483647;
+  if (x <= -2147483648.0) return -2147483648;
+  return <i32>x;
+}
+
 /** Copies src[start, end) to dst at dstOffset; the ranges may overlap (memory.copy is a memmove). */
 // @ts-ignore: decorator
 @inline
