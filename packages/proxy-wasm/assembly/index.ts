@@ -3,7 +3,7 @@
 // Every callback returns Continue: the plugin only reads the bytes Envoy hands it and never asks
 // Envoy to buffer or stop a stream.
 import "./abort";
-import { Engine, parsePluginConfig } from "@aistats/stats-core";
+import { DropDeltas, Engine, parsePluginConfig } from "@aistats/stats-core";
 import { AiLogWriter } from "./ai-log";
 import { BodyScratch } from "./body-scratch";
 import { Counters } from "./counters";
@@ -39,7 +39,7 @@ let streams: Map<i32, Stream> | null = null;
 let counters: Counters | null = null;
 let scratch: BodyScratch | null = null;
 let aiLog: AiLogWriter | null = null;
-let dropsSeen: Float64Array | null = null;
+let dropsSeen: DropDeltas | null = null;
 
 function streamMap(): Map<i32, Stream> {
   let m = streams;
@@ -144,7 +144,7 @@ export function proxy_on_configure(_rootId: i32, size: i32): i32 {
   // Logs as UTF-8 (Stream.publish copies each out at once): no string per log.
   e.textLogs = false;
   engine = e;
-  dropsSeen = new Float64Array(e.drops.reasons);
+  dropsSeen = new DropDeltas();
   logText(LOG_INFO, "aistats: configured, arena " + result.arenaBytes.toString() + " bytes");
   return 1;
 }
@@ -307,13 +307,9 @@ export function proxy_on_delete(contextId: i32): void {
 /** Drops the engine counted since the last stream, as counters `aistats_dropped_total.reason.<reason>`. */
 function countDrops(e: Engine): void {
   const seen = dropsSeen;
-  if (seen == null) return;
+  if (seen == null || !seen.take(e.drops)) return;
   const c = counterSet();
   for (let i = 0; i < e.drops.reasons; i++) {
-    const now = e.drops.counts[i];
-    if (now > seen[i]) {
-      c.add("aistats_dropped_total.reason." + e.drops.reasonName(i), now - seen[i]);
-      seen[i] = now;
-    }
+    if (seen.deltas[i] > 0) c.add("aistats_dropped_total.reason." + e.drops.reasonName(i), seen.deltas[i]);
   }
 }

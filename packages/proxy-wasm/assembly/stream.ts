@@ -1,7 +1,7 @@
 // One HTTP stream (Proxy-Wasm HTTP context): its engine exchange and what has been written to the
 // host so far. Records go out as Higress writes them: ai_log and separate log fields as filter
 // state, span attributes as `trace_span_tag.<key>`, counters once when the record is final.
-import { Engine, Exchange } from "@aistats/stats-core";
+import { Engine, Exchange, RecordCursor } from "@aistats/stats-core";
 import { AiLogWriter } from "./ai-log";
 import { Counters } from "./counters";
 import { setProperty } from "./host";
@@ -14,19 +14,16 @@ export class Stream {
   responseEnded: bool = false;
   /** A log was written since the last collection (its text is garbage now: see index.ts settle). */
   wroteLog: bool = false;
-  private written: i32 = 0;
+  private readonly cursor: RecordCursor = new RecordCursor();
   /** Length of the ai_log this stream stored last (what a later write will read back). */
   private storedLength: i32 = 0;
-  private countersApplied: bool = false;
 
   /** Writes the exchange's record when it changed since the last write. */
   publish(counters: Counters, aiLog: AiLogWriter): void {
     const ex = this.ex;
     if (ex == null) return;
     const r = ex.records;
-    if (r.skipped) return;
-    if (r.sequence > 0 && r.sequence != this.written) {
-      this.written = r.sequence;
+    if (this.cursor.takeLog(r)) {
       this.wroteLog = true;
       const e = this.engine;
       this.storedLength = aiLog.write(this.storedLength, r.logBytes, r.logLength, e != null ? e.drops : null);
@@ -38,8 +35,7 @@ export class Stream {
         if (v.length > 0) setProperty("trace_span_tag." + r.spanKeys[i], String.UTF8.encode(v));
       }
     }
-    if (r.final && !this.countersApplied) {
-      this.countersApplied = true;
+    if (this.cursor.takeCounters(r)) {
       for (let i = 0; i < r.counterNames.length; i++) counters.add(r.counterNames[i], r.counterValues[i]);
     }
   }

@@ -12,5 +12,7 @@ export * from "./config/config-api";
 export { Engine } from "./engine/engine";
 export { Exchange, MODE_ARRAY, MODE_JSON, MODE_NONE, MODE_SSE } from "./engine/exchange";
 export { ExchangeRecords } from "./record/exchange-records";
-export { DROP_AI_LOG_REPLACED, DROP_ARENA_FULL, DROP_MALFORMED_JSON, DROP_OVERSIZED_EVENT, DROP_REASONS, DROP_TOO_MANY_TOOL_CALLS, DropCounters } from "./record/drop-counters";
+export { DROP_AI_LOG_REPLACED, DROP_ARENA_FULL, DROP_MALFORMED_JSON, DROP_OVERSIZED_EVENT, DROP_REASONS, DROP_TOO_MANY_TOOL_CALLS, DropCounters, DropDeltas } from "./record/drop-counters";
+export { RecordCursor } from "./record/record-cursor";
+export { marshalStr } from "./record/marshal-str";
 export { LOG_MERGE_MARGIN_BYTES, LOG_MERGE_MAX_DEPTH, LOG_MERGE_MAX_MEMBERS, LogMerger, MERGE_MERGED, MERGE_OWN, MERGE_TOO_LARGE, MERGE_UNPARSABLE, logMergeLimit } from "./record/log-merge";

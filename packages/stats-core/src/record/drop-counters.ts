@@ -32,3 +32,25 @@ export class DropCounters {
     return DROP_REASONS;
   }
 }
+
+/**
+ * What an engine's drop counters added since a host last looked, for hosts that export them as
+ * counters (increments) rather than as gauges: take() computes `deltas` per DROP_* reason.
+ */
+export class DropDeltas {
+  readonly deltas: Float64Array = new Float64Array(DROP_REASONS);
+  private readonly seen: Float64Array = new Float64Array(DROP_REASONS);
+
+  /** The counts added since the last take (into `deltas`); true when any reason grew. */
+  take(drops: DropCounters): bool {
+    let any = false;
+    for (let i = 0; i < DROP_REASONS; i++) {
+      const now = drops.counts[i];
+      const d = now - this.seen[i];
+      this.deltas[i] = d > 0 ? d : 0;
+      if (d > 0) any = true;
+      this.seen[i] = now;
+    }
+    return any;
+  }
+}
