@@ -45,6 +45,14 @@ const restricted = [
   ["BinaryExpression[operator='in']", "the in operator is not portable"],
   ["BinaryExpression[operator='**']", "** is not portable"],
   [
+    "TSTypeAssertion[typeAnnotation.typeName.name=/^(i8|u8|i16|u16|i32|u32|i64|u64|isize|usize)$/][expression.type='CallExpression']:not([expression.callee.name=/^(loadByte|loadI32|ctz|clz|popcnt|f64ToI32)$/]):not([expression.callee.property.name=/^(charCodeAt|indexOf|codePointAt)$/])",
+    "an integer cast of a call's result converts in wasm and does nothing in JS (0.5 stays 0.5): convert an f64 with f64ToI32 from glue/target",
+  ],
+  [
+    "TSTypeAssertion[typeAnnotation.typeName.name=/^(i8|u8|i16|u16|i32|u32|i64|u64|isize|usize)$/][expression.type='MemberExpression'][expression.computed=false]:not([expression.property.name=/^(length|byteLength)$/])",
+    "an integer cast of a field converts in wasm and does nothing in JS (0.5 stays 0.5): convert an f64 with f64ToI32 from glue/target",
+  ],
+  [
     "Literal[value>=9223372036854775807][raw=/^[0-9_]+$/]",
     "asc reads a bare integer literal as an i64 (wrapping past 2^63) where JS reads a double: write it as a float literal (e.g. `9223372036854775808.0`)",
   ],

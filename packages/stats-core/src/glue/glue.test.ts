@@ -17,3 +17,10 @@ describe("target glue builds agree", () => {
     expect(wasmBuild.glueTrace(300, 100, 9)).toBe(jsBuild.glueTrace(300, 100, 9));
   });
 });
+
+describe.each(builds)("f64ToI32 ($name build)", (build) => {
+  it("truncates toward zero and saturates, as wasm's i32.trunc_sat_f64_s", () => {
+    const values = Float64Array.from([0.5, -0.5, 7.9, -7.9, 1e10, -1e10, NaN, Infinity, -Infinity, 2147483647.5, -2147483648.7, 3, -0]);
+    expect(build.glueIntTrace(values)).toBe("0 0 7 -7 2147483647 -2147483648 0 2147483647 -2147483648 2147483647 -2147483648 3 0");
+  });
+});

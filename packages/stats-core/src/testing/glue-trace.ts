@@ -1,4 +1,4 @@
-import { copyBytes, findByte } from "../glue/target";
+import { copyBytes, f64ToI32, findByte } from "../glue/target";
 import { SeededRandom } from "./seeded-random";
 
 // Runs `rounds` random findByte searches and overlapping copyBytes moves over a seeded buffer of
@@ -34,4 +34,11 @@ export function glueTrace(size: i32, rounds: i32, seed: i32): string {
   let sum = 0;
   for (let i = 0; i < 64; i++) sum = sum * 31 + a[i] - ((sum * 31 + a[i]) / 1000003 | 0) * 1000003;
   return "ok " + checks.toString() + " memmove " + sum.toString();
+}
+
+/** f64ToI32 of each value, space-separated. */
+export function glueIntTrace(values: Float64Array): string {
+  const out = new Array<string>(0);
+  for (let i = 0; i < values.length; i++) out.push(f64ToI32(values[i]).toString());
+  return out.join(" ");
 }

@@ -1,3 +1,4 @@
+import { f64ToI32 } from "../glue/target";
 import { Arena } from "../arena/arena";
 import { ArenaLease } from "../arena/arena-lease";
 import { JsonArrayFramer } from "../sse/json-array-framer";
@@ -42,9 +43,9 @@ export function jsonArrayTrace(
   framer.release();
   const lines = sink.lines;
   lines.push(
-    "status " + status.toString() + " errorOffset " + (<i32>framer.errorOffset).toString() + " elements " +
+    "status " + status.toString() + " errorOffset " + f64ToI32(framer.errorOffset).toString() + " elements " +
       framer.elements.toString() + " oversized " + framer.oversizedElements.toString() + " arenaFull " +
-      framer.arenaFullElements.toString() + " bytes " + (<i32>framer.bytes).toString() + " held " +
+      framer.arenaFullElements.toString() + " bytes " + f64ToI32(framer.bytes).toString() + " held " +
       held.toString() + " leaseBlocks " + lease.blocks.toString() + " arenaUsed " + arena.usedBytes.toString() +
       " peak " + arena.peakUsedBytes.toString(),
   );

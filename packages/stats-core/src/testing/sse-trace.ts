@@ -1,3 +1,4 @@
+import { f64ToI32 } from "../glue/target";
 import { Arena } from "../arena/arena";
 import { ArenaLease } from "../arena/arena-lease";
 import { SseEvent } from "../sse/sse-event";
@@ -52,7 +53,7 @@ export function sseTrace(
   lines.push(
     "events " + framer.events.toString() + " done " + framer.doneEvents.toString() + " oversized " +
       framer.oversizedEvents.toString() + " arenaFull " + framer.arenaFullEvents.toString() + " bytes " +
-      (<i32>framer.bytes).toString() + " held " + held.toString() + " afterEnd " + afterEnd.toString() +
+      f64ToI32(framer.bytes).toString() + " held " + held.toString() + " afterEnd " + afterEnd.toString() +
       " leaseBlocks " + lease.blocks.toString() + " arenaUsed " + arena.usedBytes.toString() + " peak " +
       arena.peakUsedBytes.toString(),
   );

@@ -6,7 +6,7 @@ export { jsonArrayTrace } from "./sse-json-array-trace";
 export { jsonMatchDocsTrace, jsonMatchTrace } from "./json-match-trace";
 export { configSelectTrace, configTrace } from "./config-trace";
 export { jsonValueTrace } from "./config-json-trace";
-export { glueTrace } from "./glue-trace";
+export { glueIntTrace, glueTrace } from "./glue-trace";
 export { engineCaseTrace } from "./engine-case-trace";
 export { engineByteLogTrace, engineJsonTextTrace, engineSha256Trace, engineStreamTrace, engineValueTrace } from "./engine-trace";
 export { engineRecordsTrace } from "./engine-records-trace";
