@@ -23,7 +23,7 @@ export const base = tseslint.config(
  * package and its `asc-build` export), never a deep import into its sources or build output.
  * AssemblyScript sources, which ESLint cannot parse, are checked by check-core-imports.js.
  */
-export const publicCoreOnly = {
+const coreImports = (allowed) => ({
   rules: {
     "no-restricted-imports": [
       "error",
@@ -34,6 +34,7 @@ export const publicCoreOnly = {
               "@aistats/stats-core/*",
               "!@aistats/stats-core/asc-build",
               "!@aistats/stats-core/package.json",
+              ...allowed.map((subpath) => `!@aistats/stats-core/${subpath}`),
               "**/stats-core/src/**",
               "**/stats-core/dist/**",
             ],
@@ -43,6 +44,12 @@ export const publicCoreOnly = {
       },
     ],
   },
-};
+});
+
+/** Hosts and adapters: stats-core's public API only. */
+export const publicCoreOnly = coreImports([]);
+
+/** Benchmarks and test harnesses measure the core's pieces: the documented internal subpath too. */
+export const coreInternalsAllowed = coreImports(["internal"]);
 
 export default base;

@@ -14,7 +14,7 @@ import {
   SseEvent,
   SseFramer,
   SseSink,
-} from "@aistats/stats-core";
+} from "@aistats/stats-core/internal";
 
 const PATH_CONTENT: i32 = 0;
 const PATH_TOTAL_TOKENS: i32 = 3;

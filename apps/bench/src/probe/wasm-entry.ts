@@ -2,7 +2,7 @@
 // The bench's wasm module: the portable probe compiled by asc against stats-core's sources,
 // driven from JavaScript through asc's generated ESM bindings (which copy each chunk into linear
 // memory, as a Proxy-Wasm host does). Built with asc's minimal runtime: see probeEnd.
-import { Arena } from "@aistats/stats-core";
+import { Arena } from "@aistats/stats-core/internal";
 import { OpenAiStreamProbe } from "./openai-stream-probe";
 
 const probe = new OpenAiStreamProbe(new Arena(4 << 20));

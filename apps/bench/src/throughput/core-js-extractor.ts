@@ -1,5 +1,5 @@
 // stats-core's JavaScript build: the portable probe run as plain JS.
-import { Arena } from "@aistats/stats-core";
+import { Arena } from "@aistats/stats-core/internal";
 import { OpenAiStreamProbe } from "../probe/openai-stream-probe.js";
 import type { ExtractResult, Extractor } from "./extractor.js";
 
