@@ -2,7 +2,7 @@
 // script through its host and reports what the host recorded and what each side of the proxy saw.
 // Adapters own time: they feed the script's clock values (request.atMs, chunk atMs, endAtMs) to
 // their host's clock instead of sleeping, so results are deterministic and fast.
-import type { CaseScript } from "./case-format.js";
+import { deliveredResponseChunks, type CaseScript } from "./case-format.js";
 
 /** What one exchange produced in a host. */
 export interface ExchangeResult {
@@ -78,17 +78,13 @@ export function defineAdapter(factory: AdapterFactory): AdapterFactory {
 
 /** An ExchangeResult in which nothing was recorded and the traffic passed through untouched. */
 export function passThroughResult(script: CaseScript): ExchangeResult {
-  const delivered =
-    script.response.abortAfterChunks === null
-      ? script.response.chunks
-      : script.response.chunks.slice(0, script.response.abortAfterChunks);
   return {
     skipped: false,
     log: null,
     logFields: {},
     span: {},
     metrics: {},
-    clientChunks: delivered.map((c) => c.bytes),
+    clientChunks: deliveredResponseChunks(script).map((c) => c.bytes),
     upstreamChunks: script.request.chunks.map((c) => c.bytes),
   };
 }

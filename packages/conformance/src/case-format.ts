@@ -133,10 +133,18 @@ export interface CaseScript {
   readonly resplit: ResplitInfo | null;
 }
 
+/**
+ * The response chunks a host delivers: all of them, or those before the abort
+ * (`abortAfterChunks`). The one place this is computed: the loader, the matcher and every adapter
+ * use it.
+ */
+export function deliveredChunks(chunks: readonly TimedChunk[], abortAfterChunks: number | null): readonly TimedChunk[] {
+  return abortAfterChunks === null ? chunks : chunks.slice(0, abortAfterChunks);
+}
+
 /** Response chunks the client receives: all of them, or those before the abort. */
 export function deliveredResponseChunks(script: CaseScript): readonly TimedChunk[] {
-  const n = script.response.abortAfterChunks;
-  return n === null ? script.response.chunks : script.response.chunks.slice(0, n);
+  return deliveredChunks(script.response.chunks, script.response.abortAfterChunks);
 }
 
 /** A header's value by case-insensitive name, or undefined. */

@@ -4,7 +4,7 @@ export type { AdapterFactory, AdapterOptions, ConformanceAdapter, ExchangeResult
 export { defineAdapter, passThroughResult } from "./adapter.js";
 export { ADAPTERS, createAdapter, resolveAdapterNames } from "./adapters/index.js";
 export type { CaseScript, Expectation, HeaderList, Json, RequestScript, ResponseScript, TimedChunk } from "./case-format.js";
-export { deliveredResponseChunks, headerValue } from "./case-format.js";
+export { deliveredChunks, deliveredResponseChunks, headerValue } from "./case-format.js";
 export { CaseLoadError, DEFAULT_CASES_DIR, loadCases, loadCaseSet, parseCase } from "./load-cases.js";
 export { matchCase, type Verdict } from "./match.js";
 export { canonicalProblem, checkRecords } from "./check-records.js";

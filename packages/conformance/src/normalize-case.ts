@@ -1,17 +1,18 @@
 // Turns a validated case into the script adapters replay: every chunk becomes bytes with the
 // clock value at which it arrives (PRODUCT §6 time rules), headers become ordered pairs, and the
 // optional parts get their defaults.
-import type {
-  BodySpec,
-  CaseFile,
-  CaseScript,
-  ChunkSpec,
-  HeaderList,
-  RequestScript,
-  RequestSpec,
-  ResponseScript,
-  ResponseSpec,
-  TimedChunk,
+import {
+  deliveredChunks,
+  type BodySpec,
+  type CaseFile,
+  type CaseScript,
+  type ChunkSpec,
+  type HeaderList,
+  type RequestScript,
+  type RequestSpec,
+  type ResponseScript,
+  type ResponseSpec,
+  type TimedChunk,
 } from "./case-format.js";
 
 const utf8 = new TextEncoder();
@@ -68,7 +69,7 @@ export function normalizeCase(doc: CaseFile, id: string, file: string): CaseScri
   const responseAt = doc.response?.at_ms ?? requestEnd;
   const responseChunks = sideChunks(responseSpec, responseAt);
   const abortAfter = doc.response?.abort_after_chunks ?? null;
-  const delivered = abortAfter === null ? responseChunks : responseChunks.slice(0, abortAfter);
+  const delivered = deliveredChunks(responseChunks, abortAfter);
   const lastDelivered = delivered.length > 0 ? delivered[delivered.length - 1]!.atMs : responseAt;
   const response: ResponseScript = {
     headers: headerList(responseSpec.headers),

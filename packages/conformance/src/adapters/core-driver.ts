@@ -9,7 +9,7 @@
 // log is so broken that engineCaseTrace's answer (which embeds it) is not JSON, the result is
 // read from those records instead, so the case reports what is wrong with the record.
 import type { ExchangeResult, RecordTexts } from "../adapter.js";
-import type { CaseScript, HeaderList, TimedChunk } from "../case-format.js";
+import { deliveredResponseChunks, type CaseScript, type HeaderList } from "../case-format.js";
 
 export type EngineCaseTrace = (
   config: Uint8Array,
@@ -95,8 +95,7 @@ function resultFromRecords(answer: RecordsAnswer): Omit<ExchangeResult, "clientC
 export function runWithDriver(traces: EngineTraces, script: CaseScript): ExchangeResult {
   const req = script.request;
   const resp = script.response;
-  const delivered: readonly TimedChunk[] =
-    resp.abortAfterChunks === null ? resp.chunks : resp.chunks.slice(0, resp.abortAfterChunks);
+  const delivered = deliveredResponseChunks(script);
   const all = [...req.chunks, ...delivered];
   const size = all.reduce((n, c) => n + c.bytes.length, 0);
   const bytes = new Uint8Array(size);

@@ -1,87 +1,50 @@
-// The `proxy-wasm` adapter: every case runs through the real plugin (packages/proxy-wasm/build/
-// plugin.wasm, made by `pnpm --filter @aistats/proxy-wasm build`) inside @aistats/proxy-wasm-host,
-// the Envoy-faithful Proxy-Wasm host, on the case's clock. The result is what Envoy would show:
-// filter state `wasm.ai_log` (as %FILTER_STATE(wasm.ai_log:PLAIN)% prints it) and `wasm.<key>`,
-// Higress span tags, the host's counters, and the chunks the host forwarded to each side.
-// Cases sharing a configuration can also run interleaved as concurrent streams of one VM. Every
-// write of filter state is also kept, byte for byte, for the record well-formedness check: the
-// early ai_log and the final one, and each separate log field.
+// The `proxy-wasm` adapter: every case runs through the real plugin (@aistats/proxy-wasm's
+// plugin.wasm, made by its build) inside @aistats/proxy-wasm-host, the Envoy-faithful Proxy-Wasm
+// host, on the case's clock. Both are declared workspace dependencies of this package, resolved
+// through their exports, so turbo builds them before the conformance tests run. The result is
+// what Envoy would show: filter state `wasm.ai_log` (as %FILTER_STATE(wasm.ai_log:PLAIN)% prints
+// it) and `wasm.<key>`, Higress span tags, the host's counters, and the chunks the host forwarded
+// to each side. Every write of filter state is also kept, byte for byte, for the record
+// well-formedness check: the early ai_log and the final one, and each separate log field.
+//
+// `runConcurrent` (--concurrent): cases sharing a configuration run as concurrent streams of one
+// VM (a VM has one plugin configuration), their calls interleaved step by step on the VM's one
+// clock (exchange-steps.ts); a case whose configuration no other case has runs alone on its VM.
 import { readFile } from "node:fs/promises";
-import { defineAdapter, type ExchangeResult, type RecordTexts } from "../adapter.js";
-import { deliveredResponseChunks, type CaseScript, type HeaderList } from "../case-format.js";
-
-// The slice of the host's API this adapter uses (the host is loaded from its sources by tsx).
-interface Clock {
-  nowMs(): number;
-  setMs(unixMs: number): void;
-}
-interface Traffic {
-  readonly chunks: Uint8Array[];
-}
-interface Stream {
-  requestHeaders(h: HeaderList, eos: boolean): unknown;
-  requestBody(chunk: Uint8Array, eos: boolean): unknown;
-  responseHeaders(h: HeaderList, eos: boolean): unknown;
-  responseBody(chunk: Uint8Array, eos: boolean): unknown;
-  complete(): void;
-  abort(): void;
-  readonly filterState: Map<string, Uint8Array>;
-  readonly spanTags: Map<string, string>;
-  readonly upstream: Traffic;
-  readonly downstream: Traffic;
-}
-interface Host {
-  start(): { ok: boolean; error?: string };
-  newHttpStream(options: { properties: Record<string, string> }): Stream;
-  readonly metrics: { counters(): Record<string, number> };
-  readonly logs: { messages(level: string): string[] };
-  readonly vmFailure: { message: string } | null;
-}
-interface HostModule {
-  ManualClock: new (startUnixMs?: number) => Clock;
-  ProxyWasmHost: { load(wasm: Uint8Array, options: object): Promise<Host> };
-}
+import { createRequire } from "node:module";
+import { ManualClock, ProxyWasmHost, type HttpStream } from "@aistats/proxy-wasm-host";
+import { defineAdapter, passThroughResult, type ExchangeResult, type RecordTexts } from "../adapter.js";
+import type { CaseScript } from "../case-format.js";
+import { exchangeSteps, interleaveExchanges, type ExchangeStep } from "../exchange-steps.js";
 
 // Case clocks start near 0; the host's wall clock starts at a real date and only moves forward.
 const EPOCH_MS = 1_704_067_200_000;
 const CONFIG_ERROR_PREFIX = "aistats: invalid configuration: ";
 
-/** One step of one exchange, at a case clock value. */
-interface Step {
-  readonly atMs: number;
-  readonly run: (s: Stream) => void;
+/** plugin.wasm of the @aistats/proxy-wasm this package depends on (its `./plugin.wasm` export). */
+export function pluginWasmPath(): string {
+  return createRequire(import.meta.url).resolve("@aistats/proxy-wasm/plugin.wasm");
 }
 
-function stepsOf(script: CaseScript): Step[] {
-  const req = script.request;
-  const resp = script.response;
-  const delivered = deliveredResponseChunks(script);
-  const aborted = resp.abortAfterChunks !== null;
-  const steps: Step[] = [];
-  steps.push({ atMs: req.atMs, run: (s) => s.requestHeaders(req.headers, req.chunks.length === 0) });
-  req.chunks.forEach((c, i) => {
-    steps.push({ atMs: c.atMs, run: (s) => s.requestBody(c.bytes, i === req.chunks.length - 1) });
-  });
-  // The end of stream rides on the last chunk when it arrives then; otherwise an empty final frame
-  // (as an HTTP/2 END_STREAM DATA frame) marks it at endAtMs.
-  const last = delivered.at(-1);
-  const eosOnLast = !aborted && last !== undefined && last.atMs === resp.endAtMs;
-  const eosOnHeaders = !aborted && delivered.length === 0 && resp.atMs === resp.endAtMs;
-  steps.push({ atMs: resp.atMs, run: (s) => s.responseHeaders(resp.headers, eosOnHeaders) });
-  delivered.forEach((c, i) => {
-    const eos = eosOnLast && i === delivered.length - 1;
-    steps.push({ atMs: c.atMs, run: (s) => s.responseBody(c.bytes, eos) });
-  });
-  if (!aborted && !eosOnLast && !eosOnHeaders) {
-    steps.push({ atMs: resp.endAtMs, run: (s) => s.responseBody(new Uint8Array(0), true) });
+/** Makes one exchange step's call on a stream. */
+function take(s: HttpStream, step: ExchangeStep): void {
+  switch (step.kind) {
+    case "request-headers":
+      s.requestHeaders(step.headers, step.endOfStream);
+      return;
+    case "request-body":
+      s.requestBody(step.bytes, step.endOfStream);
+      return;
+    case "response-headers":
+      s.responseHeaders(step.headers, step.endOfStream);
+      return;
+    case "response-body":
+      s.responseBody(step.bytes, step.endOfStream);
+      return;
+    case "end":
+      if (step.aborted) s.abort();
+      else s.complete();
   }
-  steps.push({ atMs: resp.endAtMs, run: (s) => (aborted ? s.abort() : s.complete()) });
-  // A case's own times never go back; clamp in case a script's clock values do.
-  let t = Number.NEGATIVE_INFINITY;
-  return steps.map((step) => {
-    t = Math.max(t, step.atMs);
-    return { atMs: t, run: step.run };
-  });
 }
 
 function decodeEscaped(text: string): string {
@@ -89,7 +52,7 @@ function decodeEscaped(text: string): string {
 }
 
 /** Keeps a copy of every filter-state write of `stream` (the host's Map keeps only the last). */
-function recordWrites(stream: Stream): RecordTexts {
+function recordWrites(stream: HttpStream): RecordTexts {
   const records: RecordTexts = { logForm: "escaped", logs: [], logFields: [] };
   const state = stream.filterState;
   const set = state.set.bind(state);
@@ -110,7 +73,7 @@ function parsedOrNull<T>(read: () => T): T | null {
   }
 }
 
-function resultOf(stream: Stream, metrics: Record<string, number>, records: RecordTexts): ExchangeResult {
+function resultOf(stream: HttpStream, metrics: Record<string, number>, records: RecordTexts): ExchangeResult {
   const utf8 = new TextDecoder();
   let log: Record<string, unknown> | null = null;
   let logWritten = false;
@@ -135,47 +98,63 @@ function resultOf(stream: Stream, metrics: Record<string, number>, records: Reco
   };
 }
 
-function addCounters(into: Record<string, number>, before: Record<string, number>, after: Record<string, number>): void {
-  for (const [name, value] of Object.entries(after)) {
-    const delta = value - (before[name] ?? 0);
-    if (delta !== 0) into[name] = (into[name] ?? 0) + delta;
+/** The host's counters by name, exact (uint64 as bigint). */
+function counterValues(host: ProxyWasmHost): Map<string, bigint> {
+  return new Map(host.metrics.snapshot().filter((m) => m.kind === "counter").map((m) => [m.name, m.value]));
+}
+
+/**
+ * Adds what one callback added to the host's counters to `into`. Exact, in bigint: streams of one
+ * VM share counters by name, and one case's counts beyond 2^53 would otherwise swallow another
+ * case's increments in a double's rounding. Envoy's counters are uint64, so a delta is mod 2^64.
+ */
+function addCounters(into: Map<string, bigint>, before: Map<string, bigint>, after: Map<string, bigint>): void {
+  for (const [name, value] of after) {
+    const delta = BigInt.asUintN(64, value - (before.get(name) ?? 0n));
+    if (delta !== 0n) into.set(name, (into.get(name) ?? 0n) + delta);
   }
 }
 
+/** One stream's counters as it would see them alone on a fresh VM (uint64, then a number). */
+function counterNumbers(added: Map<string, bigint>): Record<string, number> {
+  return Object.fromEntries([...added].map(([name, value]) => [name, Number(BigInt.asUintN(64, value))]));
+}
+
 export default defineAdapter(async () => {
-  const hostSource = "../../../proxy-wasm-host/src/index.ts";
-  const hostModule = (await import(hostSource)) as HostModule;
-  const wasmFile = new URL("../../../proxy-wasm/build/plugin.wasm", import.meta.url);
-  const wasm = new Uint8Array(await readFile(wasmFile));
+  const wasmFile = pluginWasmPath();
+  let wasm: Uint8Array;
+  try {
+    wasm = new Uint8Array(await readFile(wasmFile));
+  } catch (error) {
+    throw new Error(`cannot read ${wasmFile} (${(error as Error).message}): build it first (pnpm exec turbo run build --filter=@aistats/proxy-wasm)`, { cause: error });
+  }
 
   /**
-   * Replays scripts that share one configuration as streams of one VM, their steps merged in
-   * clock order (one script = the plain sequential case). Counters are attributed to the stream
-   * whose callback moved them: the plugin increments a stream's counters only inside its own
-   * callbacks.
+   * Replays scripts that share one configuration as streams of one VM, their steps interleaved
+   * (exchange-steps.ts; one script = the plain sequential case). Counters are attributed to the
+   * stream whose callback moved them: the plugin increments a stream's counters only inside its
+   * own callbacks.
    */
   async function replayGroup(scripts: readonly CaseScript[]): Promise<ExchangeResult[]> {
-    const clock = new hostModule.ManualClock(EPOCH_MS);
-    const host = await hostModule.ProxyWasmHost.load(wasm, { pluginConfig: scripts[0]!.configJson, clock });
+    const clock = new ManualClock(EPOCH_MS);
+    const host = await ProxyWasmHost.load(wasm, { pluginConfig: scripts[0]!.configJson, clock });
     const started = host.start();
     if (!started.ok) {
       const logged = host.logs.messages("error").find((m) => m.startsWith(CONFIG_ERROR_PREFIX));
       const configError = logged === undefined ? (started.error ?? "configuration refused") : logged.slice(CONFIG_ERROR_PREFIX.length);
-      return scripts.map((script) => ({ ...emptyResult(script), configError }));
+      return scripts.map((script) => ({ ...passThroughResult(script), configError }));
     }
     const streams = scripts.map((script) => host.newHttpStream({ properties: { ...script.properties } }));
     const written = streams.map(recordWrites);
-    const metrics = scripts.map(() => ({}) as Record<string, number>);
-    const merged = scripts.flatMap((script, k) => stepsOf(script).map((step, order) => ({ ...step, k, order })));
-    merged.sort((a, b) => a.atMs - b.atMs || a.order - b.order || a.k - b.k);
-    for (const step of merged) {
-      if (EPOCH_MS + step.atMs > clock.nowMs()) clock.setMs(EPOCH_MS + step.atMs);
-      const before = host.metrics.counters();
-      step.run(streams[step.k]!);
-      addCounters(metrics[step.k]!, before, host.metrics.counters());
+    const added = scripts.map(() => new Map<string, bigint>());
+    for (const { exchange, step, sharedMs } of interleaveExchanges(scripts.map(exchangeSteps))) {
+      if (EPOCH_MS + sharedMs > clock.nowMs()) clock.setMs(EPOCH_MS + sharedMs);
+      const before = counterValues(host);
+      take(streams[exchange]!, step);
+      addCounters(added[exchange]!, before, counterValues(host));
     }
     if (host.vmFailure !== null) throw new Error(`plugin failed: ${host.vmFailure.message}`);
-    return streams.map((s, k) => resultOf(s, metrics[k]!, written[k]!));
+    return streams.map((s, k) => resultOf(s, counterNumbers(added[k]!), written[k]!));
   }
 
   return {
@@ -200,15 +179,3 @@ export default defineAdapter(async () => {
     },
   };
 });
-
-function emptyResult(script: CaseScript): ExchangeResult {
-  return {
-    skipped: false,
-    log: null,
-    logFields: {},
-    span: {},
-    metrics: {},
-    clientChunks: deliveredResponseChunks(script).map((c) => c.bytes),
-    upstreamChunks: script.request.chunks.map((c) => c.bytes),
-  };
-}
