@@ -57,7 +57,10 @@ export interface ConformanceAdapter {
   run(script: CaseScript): Promise<ExchangeResult>;
   /**
    * Optional: replays several cases at once in one host (`--concurrent`), to show that
-   * concurrent exchanges do not disturb each other. Results in the order of `scripts`.
+   * concurrent exchanges do not disturb each other. It must interleave them: every exchange open
+   * on the host at once, their calls in the order of `interleaveExchanges` (exchange-steps.ts),
+   * never one exchange after another (adapters/concurrent.test.ts checks it). Results in the
+   * order of `scripts`. An adapter that cannot interleave leaves this out.
    */
   runConcurrent?(scripts: readonly CaseScript[]): Promise<ExchangeResult[]>;
 }

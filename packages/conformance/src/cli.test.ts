@@ -75,6 +75,16 @@ describe("runCli", () => {
     expect(out).toContain("  log.input_token: expected 9, got 8");
   });
 
+  it("says when --concurrent meets an adapter without a concurrent mode, and runs its cases one after another", async () => {
+    const dir = await writeTempFiles({ "cases/a/one.json": sampleCase({ name: "one", expect: { log: { model: "gpt-4o" } } }) });
+    const { code, out, last } = await cli(["--adapter", "core-wasm", "--cases", "cases", "--concurrent"], { INIT_CWD: dir });
+    expect(out).toContain("(adapter core-wasm: no concurrent mode; its cases run one after another)");
+    expect(last).toBe("1 passed, 0 failed");
+    expect(code).toBe(0);
+    const fixture = await cli(["--adapter", "fixture", "--cases", "cases", "--fixture", "fixture.json", "--concurrent"], { INIT_CWD: await fixtureSet() });
+    expect(fixture.out.some((l) => l.includes("no concurrent mode"))).toBe(false);
+  });
+
   it("counts a malformed case as a failure and still runs the others", async () => {
     const dir = await writeTempFiles({
       "cases/ok.json": sampleCase({ name: "ok", expect: {} }),

@@ -22,7 +22,11 @@ const USAGE = `usage: pnpm conformance --adapter <${[...Object.keys(ADAPTERS), "
   --seed S         seed for --resplit (default 1)
   --filter TEXT    only cases whose file or name contains TEXT
   --fixture FILE   recorded results for the fixture adapter
-  --concurrent     replay all cases at once where the adapter supports it
+  --concurrent     replay the cases interleaved on one host where the adapter has a concurrent
+                   mode: every exchange open at once, each starting together and keeping its own
+                   durations, their calls taken in clock order and in turn at equal times
+                   (proxy-wasm: the cases sharing a configuration, as streams of one VM); an
+                   adapter without one (core-wasm) runs its cases one after another and says so
   --timeout MS     per-case time limit (default 30000)`;
 
 class UsageError extends Error {}

@@ -9,4 +9,5 @@ export { CaseLoadError, DEFAULT_CASES_DIR, loadCases, loadCaseSet, parseCase } f
 export { matchCase, type Verdict } from "./match.js";
 export { canonicalProblem, checkRecords } from "./check-records.js";
 export { resplitCase } from "./resplit.js";
+export { exchangeSteps, interleaveExchanges, type ExchangeStep, type ScheduledStep } from "./exchange-steps.js";
 export { runConformance } from "./run-cases.js";

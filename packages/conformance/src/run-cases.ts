@@ -16,7 +16,11 @@ export interface RunOptions {
   readonly resplit: { readonly cuts: number; readonly seed: number } | null;
   /** Only cases whose id or name contains this text. */
   readonly filter?: string;
-  /** Replay all cases at once through runConcurrent where the adapter has it. */
+  /**
+   * Replay all cases at once through runConcurrent where the adapter has it (interleaved on one
+   * host: exchange-steps.ts); an adapter without it runs its cases one after another, and a line
+   * says so.
+   */
   readonly concurrent?: boolean;
   /** A case whose adapter takes longer than this fails. */
   readonly timeoutMs?: number;
@@ -51,6 +55,7 @@ async function replay(adapter: ConformanceAdapter, scripts: readonly CaseScript[
       return scripts.map(() => ({ error: message }));
     }
   }
+  if (options.concurrent === true) options.print(`(adapter ${adapter.name}: no concurrent mode; its cases run one after another)`);
   const outcomes: Outcome[] = [];
   for (const script of scripts) {
     try {
