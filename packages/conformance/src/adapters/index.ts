@@ -24,11 +24,15 @@ export const ADAPTERS: Readonly<Record<string, AdapterEntry>> = {
     inAll: true,
   },
   "core-wasm": {
-    description: "the stats-core engine, wasm build (build/core-test.wasm; run pnpm --filter @aistats/stats-core build first)",
+    description: "the stats-core engine, wasm build (stats-core's build/core-test.wasm, made by its build; no concurrent mode)",
     load: () => import("./core-wasm.js"),
     inAll: true,
   },
-  "proxy-wasm": { description: "plugin.wasm in the Envoy-faithful proxy-wasm-host (run pnpm --filter @aistats/proxy-wasm build first)", load: () => import("./proxy-wasm.js"), inAll: true },
+  "proxy-wasm": {
+    description: "@aistats/proxy-wasm's plugin.wasm in the Envoy-faithful @aistats/proxy-wasm-host (made by their builds)",
+    load: () => import("./proxy-wasm.js"),
+    inAll: true,
+  },
 };
 
 export class UnknownAdapterError extends Error {

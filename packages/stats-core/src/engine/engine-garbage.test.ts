@@ -51,8 +51,12 @@ describe.each(builds)("engine on garbage, $name build", (build) => {
           const trace = build.engineStreamTrace(config, "/v1/chat/completions", request, contentType, body, cuts, abortAfter, 1);
           const lines = trace.split("\n");
           expect(lines.filter((l) => / final /.test(l))).toHaveLength(1);
-          const log = lines.find((l) => l.startsWith("log "))!;
-          expect(() => JSON.parse(log.slice(4)) as unknown).not.toThrow();
+          // The log is a JSON object (never broken text), and says which kind of response it saw.
+          const log = lines.find((l) => l.startsWith("log "));
+          expect(log).toMatch(/^log \{/);
+          const parsed = JSON.parse(log!.slice(4)) as unknown;
+          expect(Object.prototype.toString.call(parsed)).toBe("[object Object]");
+          expect(["stream", "normal"]).toContain((parsed as Record<string, unknown>)["response_type"]);
           expect(lines.at(-1)).toMatch(/^arena after 0 /);
         },
       ),
