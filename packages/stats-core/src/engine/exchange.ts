@@ -531,8 +531,10 @@ export class Exchange {
     const out = this.slots.values[slot];
     out.start(KIND_ARRAY);
     out.appendAscii("[");
-    for (let i = 0; i < t.count; i++) {
-      if (i > 0) out.appendAscii(",");
+    const order = t.inIndexOrder();
+    for (let k = 0; k < t.count; k++) {
+      const i = order[k];
+      if (k > 0) out.appendAscii(",");
       out.appendAscii("{\"function\":{\"arguments\":");
       appendJsonStringOf(out, t.args(i));
       out.appendAscii(",\"name\":");

@@ -20,6 +20,7 @@ export class ToolCalls {
   /** Calls that did not fit in MAX_TOOL_CALLS. */
   dropped: i32 = 0;
   private readonly keys: Int32Array = new Int32Array(MAX_TOOL_CALLS);
+  private readonly order: Int32Array = new Int32Array(MAX_TOOL_CALLS);
   private readonly ids: Array<string> = new Array<string>(0);
   private readonly names: Array<string> = new Array<string>(0);
   private readonly types: Array<string> = new Array<string>(0);
@@ -111,6 +112,23 @@ export class ToolCalls {
       const n = canonical.toBytes(text, input.start, input.end);
       a.append(canonical.bytes, 0, n);
     }
+  }
+
+  /**
+   * The calls in index order (PRODUCT §3), as positions for id() / name() / args(): OpenAI's
+   * `index`, Anthropic's content block index. Usually the order they appeared in.
+   */
+  inIndexOrder(): Int32Array {
+    const order = this.order;
+    for (let i = 0; i < this.count; i++) {
+      let j = i - 1;
+      while (j >= 0 && this.keys[order[j]] > this.keys[i]) {
+        order[j + 1] = order[j];
+        j--;
+      }
+      order[j + 1] = i;
+    }
+    return order;
   }
 
   id(i: i32): string {
