@@ -5,6 +5,9 @@
 //   - proxy-wasm-host + proxy-wasm: plugin.wasm, found through the package's exports, loaded and
 //     configured by the host, gives the same record for the same exchange (filter state
 //     wasm.ai_log and a counter);
+//   - host: @aistats/host rejects the same bad configuration with AistatsConfigError naming the
+//     field, and records the same exchange through a recorder and a handle (one frozen final record
+//     with the log and the counter, its labels as structure);
 //   - where each package resolved from (the test checks: inside the project, the expected build).
 // It prints one JSON line and exits 1 with the list of mismatches otherwise.
 
@@ -70,6 +73,36 @@ async function main(): Promise<void> {
   }
   if (coreCounter !== 9) problems.push("core: " + COUNTER + " = " + coreCounter + ", expected 9");
 
+  let configField = "(accepted)";
+  try {
+    createRecorder({ attributes: [{ key: "a", value_source: "response_streaming_body", value: "x", rule: "middle" }] });
+  } catch (e) {
+    configField = e instanceof AistatsConfigError ? e.field : "not an AistatsConfigError: " + String(e);
+  }
+  if (configField !== "attributes[0].rule") problems.push("host: bad configuration gave " + configField);
+  const hostRecords: AistatsRecord[] = [];
+  let clock = 0;
+  const recorder = createRecorder(CONFIG, { now: () => clock, onRecord: (r) => hostRecords.push(r) });
+  const h = recorder.start({ method: "POST", path: "/v1/chat/completions", authority: "api.example.com", headers: { "content-type": "application/json" }, route: "r1", cluster: "c1" });
+  h.requestChunk(enc.encode(REQUEST));
+  h.requestEnd();
+  clock = 100;
+  h.responseStart(200, { "content-type": "application/json" });
+  clock = 150;
+  h.responseChunk(enc.encode(RESPONSE));
+  clock = 200;
+  h.responseEnd();
+  h.responseEnd();
+  const hostFinal = hostRecords[0];
+  if (hostRecords.length !== 1 || hostFinal === undefined || !hostFinal.final) problems.push("host: " + hostRecords.length + " records, expected one final record");
+  else {
+    if (hostFinal.logText !== coreLogText) problems.push("host: logged " + hostFinal.logText + ", the core " + coreLogText);
+    const input = hostFinal.counters.find((c) => c.name === COUNTER);
+    if (input === undefined || input.value !== 9 || input.route !== "r1" || input.cluster !== "c1" || input.model !== EXPECTED.model) problems.push("host: counter " + JSON.stringify(input));
+    if (!Object.isFrozen(hostFinal) || !Object.isFrozen(hostFinal.log)) problems.push("host: the record is not frozen");
+  }
+  if (recorder.stats().activeExchanges !== 0 || recorder.stats().arenaUsedBytes !== 0) problems.push("host: " + JSON.stringify(recorder.stats()));
+
   const host = await ProxyWasmHost.start(new Uint8Array(readFileSync(wasmPath)), {
     pluginConfig: CONFIG,
     properties: { route_name: "r1", cluster_name: "c1" },
@@ -112,7 +145,8 @@ function asJavaScript(ts: string): string {
   return ts
     .replace(/\): Promise<void> \{/g, ") {")
     .replace(/const problems: string\[\] = \[\];/, "const problems = [];")
-    .replace(/let pluginLog: Record<string, unknown> = \{\};/, "let pluginLog = {};");
+    .replace(/let pluginLog: Record<string, unknown> = \{\};/, "let pluginLog = {};")
+    .replace(/const hostRecords: AistatsRecord\[\] = \[\];/, "const hostRecords = [];");
 }
 
 // A type error the packages' declarations must report: proves TypeScript read them (not `any`).
@@ -120,6 +154,8 @@ const typesAreReal = `
 export function typesAreReal(): void {
   // @ts-expect-error parsePluginConfig takes the configuration's bytes, not a string
   parsePluginConfig("{}");
+  // @ts-expect-error a body chunk is bytes, not a string
+  createRecorder().start({}).requestChunk("data: {}");
 }
 `;
 
@@ -127,12 +163,14 @@ export const esm = `import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Engine, parsePluginConfig } from "@aistats/stats-core";
 import { ManualClock, ProxyWasmHost } from "@aistats/proxy-wasm-host";
+import { AistatsConfigError, createRecorder } from "@aistats/host";
 
 const FLAVOR = "esm";
 const wasmPath = fileURLToPath(import.meta.resolve("@aistats/proxy-wasm/plugin.wasm"));
 const RESOLVED = {
   core: fileURLToPath(import.meta.resolve("@aistats/stats-core")),
   host: fileURLToPath(import.meta.resolve("@aistats/proxy-wasm-host")),
+  recorder: fileURLToPath(import.meta.resolve("@aistats/host")),
   wasm: wasmPath,
 };
 ${asJavaScript(body)}`;
@@ -141,12 +179,14 @@ export const cjs = `"use strict";
 const { readFileSync } = require("node:fs");
 const { Engine, parsePluginConfig } = require("@aistats/stats-core");
 const { ManualClock, ProxyWasmHost } = require("@aistats/proxy-wasm-host");
+const { AistatsConfigError, createRecorder } = require("@aistats/host");
 
 const FLAVOR = "cjs";
 const wasmPath = require.resolve("@aistats/proxy-wasm/plugin.wasm");
 const RESOLVED = {
   core: require.resolve("@aistats/stats-core"),
   host: require.resolve("@aistats/proxy-wasm-host"),
+  recorder: require.resolve("@aistats/host"),
   wasm: wasmPath,
 };
 ${asJavaScript(body)}`;
@@ -156,12 +196,14 @@ export const tsEsm = (flavor: string): string => `import { readFileSync } from "
 import { fileURLToPath } from "node:url";
 import { Engine, parsePluginConfig } from "@aistats/stats-core";
 import { ManualClock, ProxyWasmHost } from "@aistats/proxy-wasm-host";
+import { AistatsConfigError, createRecorder, type AistatsRecord } from "@aistats/host";
 
 const FLAVOR = ${JSON.stringify(flavor)};
 const wasmPath: string = fileURLToPath(import.meta.resolve("@aistats/proxy-wasm/plugin.wasm"));
 const RESOLVED = {
   core: fileURLToPath(import.meta.resolve("@aistats/stats-core")),
   host: fileURLToPath(import.meta.resolve("@aistats/proxy-wasm-host")),
+  recorder: fileURLToPath(import.meta.resolve("@aistats/host")),
   wasm: wasmPath,
 };
 ${body}${typesAreReal}`;
@@ -170,12 +212,14 @@ ${body}${typesAreReal}`;
 export const tsCjs = `import { readFileSync } from "node:fs";
 import { Engine, parsePluginConfig } from "@aistats/stats-core";
 import { ManualClock, ProxyWasmHost } from "@aistats/proxy-wasm-host";
+import { AistatsConfigError, createRecorder, type AistatsRecord } from "@aistats/host";
 
 const FLAVOR = "ts-nodenext-cjs";
 const wasmPath: string = require.resolve("@aistats/proxy-wasm/plugin.wasm");
 const RESOLVED = {
   core: require.resolve("@aistats/stats-core"),
   host: require.resolve("@aistats/proxy-wasm-host"),
+  recorder: require.resolve("@aistats/host"),
   wasm: wasmPath,
 };
 ${body}${typesAreReal}`;

@@ -4,7 +4,7 @@
 // resolution, and an AssemblyScript build through @aistats/stats-core/asc-build with assemblyscript
 // as the peer — where a small program really uses it. The workspace is never on the projects'
 // resolution path: they live in the system temp dir and see only the tarballs.
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative, sep } from "node:path";
@@ -23,7 +23,7 @@ import {
 import { freshDir, npm, removeFreshDirs, run, runExpectingFailure, writeFiles } from "./exec.js";
 import { pack, problemsOf, publishedWorkspacePackages, type Packed } from "./tarballs.js";
 
-const PUBLISHED = ["@aistats/stats-core", "@aistats/proxy-wasm-host", "@aistats/proxy-wasm"];
+const PUBLISHED = ["@aistats/stats-core", "@aistats/host", "@aistats/proxy-wasm-host", "@aistats/proxy-wasm"];
 
 const require = createRequire(import.meta.url);
 // The workspace's own tools, used by path: nothing is downloaded for the TypeScript projects.
@@ -96,6 +96,19 @@ describe("the tarballs", () => {
     expect(p.manifest.dependencies ?? {}).toEqual({});
   });
 
+  it("@aistats/host: the ESM and CommonJS builds and their declarations; stats-core at its version, its one dependency", () => {
+    const p = packed.get("@aistats/host")!;
+    expect(p.files).toEqual(["README.md", "dist/index.cjs", "dist/index.d.cts", "dist/index.d.ts", "dist/index.js", "package.json"].sort());
+    expect(p.manifest.dependencies).toEqual({ "@aistats/stats-core": packed.get("@aistats/stats-core")!.manifest.version });
+    expect(p.manifest.peerDependencies ?? {}).toEqual({});
+    // It runs in workerd, Deno and Bun too: its builds import nothing but stats-core.
+    for (const file of ["dist/index.js", "dist/index.cjs"]) {
+      const text = readFileSync(join(p.unpackedDir, file), "utf8");
+      expect([...new Set([...text.matchAll(/(?:from\s*|require\()["']([^"']+)["']/g)].map((m) => m[1]))]).toEqual(["@aistats/stats-core"]);
+      expect(text).not.toMatch(/\b(?:Buffer|process)\./);
+    }
+  });
+
   it("@aistats/proxy-wasm-host: the ESM and CommonJS builds and their declarations", () => {
     expect(packed.get("@aistats/proxy-wasm-host")!.files).toEqual(
       ["README.md", "dist/index.cjs", "dist/index.d.cts", "dist/index.d.ts", "dist/index.js", "package.json"].sort(),
@@ -118,6 +131,9 @@ function expectResolvedInside(project: string, resolved: Record<string, string>,
   }
   expect(resolved.core).toMatch(new RegExp(`@aistats[\\\\/]stats-core[\\\\/]dist[\\\\/]index\\.${build}$`));
   expect(resolved.host).toMatch(new RegExp(`@aistats[\\\\/]proxy-wasm-host[\\\\/]dist[\\\\/]index\\.${build}$`));
+  expect(resolved.recorder).toMatch(new RegExp(`@aistats[\\\\/]host[\\\\/]dist[\\\\/]index\\.${build}$`));
+  // @aistats/host's stats-core dependency is the tarball's copy at the top, not a second one.
+  expect(existsSync(join(project, "node_modules", "@aistats", "host", "node_modules"))).toBe(false);
   expect(resolved.wasm).toMatch(/@aistats[\\/]proxy-wasm[\\/]build[\\/]plugin\.wasm$/);
 }
 
@@ -146,7 +162,7 @@ describe("a new ES module project", () => {
     await writeFiles(project, { "use.mjs": esm, "asc-missing.mjs": ascWithoutPeerEsm });
   });
 
-  it("imports stats-core, proxy-wasm-host and plugin.wasm and records one exchange with each", async () => {
+  it("imports stats-core, host, proxy-wasm-host and plugin.wasm and records one exchange with each", async () => {
     const out = scenarioOutput((await run("node", ["use.mjs"], { cwd: project })).stdout);
     expectResolvedInside(project, out.resolved, "js");
   });
@@ -168,7 +184,7 @@ describe("a new CommonJS project (npm init -y)", () => {
     await writeFiles(project, { "use.js": cjs, "asc-missing.js": ascWithoutPeerCjs });
   });
 
-  it("requires stats-core, proxy-wasm-host and plugin.wasm and records one exchange with each", async () => {
+  it("requires stats-core, host, proxy-wasm-host and plugin.wasm and records one exchange with each", async () => {
     const out = scenarioOutput((await run("node", ["use.js"], { cwd: project })).stdout);
     expectResolvedInside(project, out.resolved, "cjs");
   });
@@ -218,6 +234,8 @@ describe("a new strict TypeScript project, module nodenext", () => {
 
   it("type-checks an ES module and a CommonJS module against the ESM and CJS declarations", () => {
     expect(packageDeclarations(explain)).toEqual([
+      "@aistats/host/dist/index.d.cts",
+      "@aistats/host/dist/index.d.ts",
       "@aistats/proxy-wasm-host/dist/index.d.cts",
       "@aistats/proxy-wasm-host/dist/index.d.ts",
       "@aistats/stats-core/dist/index.d.cts",
@@ -255,6 +273,7 @@ describe("a new strict TypeScript project, moduleResolution bundler", () => {
     });
     const { stdout } = await run(process.execPath, [tsc, "-p", ".", "--explainFiles"], { cwd: project });
     expect(packageDeclarations(stdout)).toEqual([
+      "@aistats/host/dist/index.d.ts",
       "@aistats/proxy-wasm-host/dist/index.d.ts",
       "@aistats/stats-core/dist/index.d.ts",
     ]);
