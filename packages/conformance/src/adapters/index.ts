@@ -19,7 +19,7 @@ export const ADAPTERS: Readonly<Record<string, AdapterEntry>> = {
     inAll: false,
   },
   core: {
-    description: "the stats-core engine, JavaScript build (portable sources run by tsx)",
+    description: "the stats-core engine, JavaScript build, driven through @aistats/host (what Node and edge hosts use)",
     load: () => import("./core.js"),
     inAll: true,
   },
