@@ -16,7 +16,8 @@ function sortedKeys(v: unknown): unknown {
   if (v !== null && typeof v === "object") {
     const out: Record<string, unknown> = {};
     const keys = Object.keys(v).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    for (const k of keys) out[k] = sortedKeys((v as Record<string, unknown>)[k]);
+    // defineProperty: a key "__proto__" (JSON.parse makes it an own property) must stay one.
+    for (const k of keys) Object.defineProperty(out, k, { value: sortedKeys((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
     return out;
   }
   return v;
