@@ -276,76 +276,57 @@ class Handle implements ExchangeHandle {
   }
 
   requestChunk(chunk: BodyChunk): void {
-    const ex = this.#live();
-    if (ex === null) return;
-    try {
+    this.#call(false, (ex, nowMs) => {
       const bytes = bytesOf(chunk);
-      ex.requestBody(bytes, 0, bytes.length, this.#s.now());
-      this.#after(ex, false);
-    } catch (error) {
-      this.#fail(error);
-    }
+      ex.requestBody(bytes, 0, bytes.length, nowMs);
+    });
   }
 
   requestEnd(): void {
-    const ex = this.#live();
-    if (ex === null) return;
-    try {
-      ex.requestEnd(this.#s.now());
-      this.#after(ex, false);
-    } catch (error) {
-      this.#fail(error);
-    }
+    this.#call(false, (ex, nowMs) => ex.requestEnd(nowMs));
   }
 
   responseStart(status: number | string | undefined, headers?: HeadersInput): void {
-    const ex = this.#live();
-    if (ex === null) return;
-    try {
+    this.#call(false, (ex, nowMs) => {
       // The status argument is `:status`; without one (undefined or ""), a `:status` header is.
       const statusText = status === undefined || status === null ? "" : String(status);
       if (statusText !== "") ex.addResponseHeader(":status", statusText);
       forEachHeader(headers, (name, value) => {
         if (statusText === "" || name !== ":status") ex.addResponseHeader(name, value);
       });
-      ex.responseHeaders(this.#s.now());
-      this.#after(ex, false);
-    } catch (error) {
-      this.#fail(error);
-    }
+      ex.responseHeaders(nowMs);
+    });
   }
 
   responseChunk(chunk: BodyChunk): void {
-    const ex = this.#live();
-    if (ex === null) return;
-    try {
+    this.#call(false, (ex, nowMs) => {
       const bytes = bytesOf(chunk);
-      ex.responseBody(bytes, 0, bytes.length, this.#s.now());
-      this.#after(ex, false);
-    } catch (error) {
-      this.#fail(error);
-    }
+      ex.responseBody(bytes, 0, bytes.length, nowMs);
+    });
   }
 
   responseEnd(): void {
-    const ex = this.#live();
-    if (ex === null) return;
-    try {
-      ex.responseEnd(this.#s.now());
-      this.#after(ex, true);
-    } catch (error) {
-      this.#fail(error);
-    }
+    this.#call(true, (ex, nowMs) => ex.responseEnd(nowMs));
   }
 
   abort(reason?: unknown): void {
+    this.#call(true, (ex, nowMs) => {
+      this.#aborted = true;
+      this.#abortReason = reasonText(reason);
+      ex.abort(nowMs);
+    });
+  }
+
+  /**
+   * One call into a live exchange (a no-op once the handle has ended or failed), then what follows
+   * every call (#after); any error on the way fails this exchange open instead of reaching the caller.
+   */
+  #call(ending: boolean, step: (ex: Exchange, nowMs: number) => void): void {
     const ex = this.#live();
     if (ex === null) return;
     try {
-      this.#aborted = true;
-      this.#abortReason = reasonText(reason);
-      ex.abort(this.#s.now());
-      this.#after(ex, true);
+      step(ex, this.#s.now());
+      this.#after(ex, ending);
     } catch (error) {
       this.#fail(error);
     }
