@@ -1,0 +1,3 @@
+import { base, publicCoreOnly } from "@aistats/eslint-config";
+
+export default [...base, publicCoreOnly];

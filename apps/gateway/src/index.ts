@@ -1,0 +1,1 @@
+export { startMockUpstream, createMockHandler, delayFromEnv, type MockOptions, type MockUpstream } from "./mock/server.js";
