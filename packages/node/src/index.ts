@@ -1,0 +1,171 @@
+// @aistats/node: Higress-compatible LLM traffic statistics for Node.js servers, on @aistats/host.
+// See README.md.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  AistatsConfigError,
+  createRecorder,
+  type AistatsRecord,
+  type ConfigInput,
+  type ExchangeHandle,
+  type ExchangeInit,
+  type HostLogger,
+  type Recorder,
+} from "@aistats/host";
+import * as prom from "prom-client";
+import type { Registry } from "prom-client";
+import { Metrics } from "./metrics.js";
+import { watch } from "./observe.js";
+
+export { AistatsConfigError };
+export type { AistatsCounter, AistatsRecord, ConfigInput, ExchangeHandle, ExchangeInit, Recorder, RecorderStats } from "@aistats/host";
+
+/** Anything with pino's `info(obj)` shape. */
+export interface RecordLogger {
+  info(obj: object): void;
+}
+
+export interface AiStatisticsOptions {
+  /** Higress `route_name` of a request (the `ai_route` label, what `_match_route_` matches). Default: none (`-`). */
+  readonly route?: (req: IncomingMessage) => string;
+  /** Higress `cluster_name` of a request (the `ai_cluster` label, what `_match_service_` matches). Default: none (`-`). */
+  readonly cluster?: (req: IncomingMessage) => string;
+  /** The clock in ms (default `Date.now`), passed to the recorder. */
+  readonly now?: () => number;
+  /**
+   * Where each record goes: `logger.info({ ai_log: record.log, ...record.logFields })`. Default:
+   * one compact JSON line per record on stdout (`{"ai_log":{…},…separate log fields}`); `false`: none.
+   */
+  readonly logger?: RecordLogger | false;
+  /** Called with every record (early and final), after the logger and the metrics. */
+  readonly onRecord?: (record: AistatsRecord, handle: ExchangeHandle) => void;
+  /** A prom-client 15 Registry for the counters (default prom-client's global `register`); `false`: no metrics. */
+  readonly registry?: Registry | false;
+  /** Distinct label sets per metric before new ones go to one `other` series (default 1000). */
+  readonly maxSeries?: number;
+  /** Longest label value from traffic, in characters (default 256). */
+  readonly maxLabelLength?: number;
+  /** No request or response bytes for this many ms → the exchange ends as aborted ("idle"). Default 0: none. */
+  readonly idleTimeoutMs?: number;
+  /** Where the first internal error is reported (default `console`). */
+  readonly warn?: HostLogger;
+  /** Configuration warnings (default: `console.warn` each). */
+  readonly onWarning?: (warning: string) => void;
+}
+
+/** What observeExchange takes: @aistats/host's ExchangeInit (method, path, authority, headers, route, cluster). */
+export type ObserveExchangeInit = ExchangeInit;
+
+export interface AiStatistics {
+  /** Connect-style middleware for node:http and Express 5. */
+  middleware(req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): void;
+  /** The same as the middleware without `next`, for code that proxies by hand with node:http objects. */
+  observe(req: IncomingMessage, res: ServerResponse): void;
+  /**
+   * A bare @aistats/host handle for proxies without a node:http response (undici, fetch,
+   * http-proxy, pipeline): feed it requestChunk / requestEnd / responseStart / responseChunk and
+   * end it with responseEnd or abort — every handle must end.
+   */
+  observeExchange(init: ObserveExchangeInit): ExchangeHandle;
+  /** The Prometheus text of the registry in use (prom-client's `registry.metrics()`), "" without metrics. */
+  metrics(): Promise<string>;
+  /** The registry's content type (for a `/metrics` endpoint). */
+  readonly metricsContentType: string;
+  /** Releases the recorder (its drop totals stay in the counters). Exchanges still open keep working until they end. */
+  close(): void;
+  readonly recorder: Recorder;
+}
+
+function positiveInt(value: unknown, field: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+    throw new AistatsConfigError(`${field}: expected an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function fn<T>(value: T | undefined, field: string): T | undefined {
+  if (value !== undefined && typeof value !== "function") throw new AistatsConfigError(`${field}: expected a function, got ${typeof value}`);
+  return value;
+}
+
+const stdoutLogger: RecordLogger = {
+  info(obj) {
+    process.stdout.write(`${JSON.stringify(obj)}\n`);
+  },
+};
+
+/**
+ * One factory per process (it owns one recorder and its fixed arena). Throws AistatsConfigError
+ * (message starting with the field path) on a rejected configuration or option.
+ */
+export function createAiStatistics(config?: ConfigInput, options: AiStatisticsOptions = {}): AiStatistics {
+  if (typeof options !== "object" || options === null) throw new AistatsConfigError(`options: expected an object, got ${options === null ? "null" : typeof options}`);
+  const route = fn(options.route, "options.route");
+  const cluster = fn(options.cluster, "options.cluster");
+  const now = fn(options.now, "options.now");
+  const onRecord = fn(options.onRecord, "options.onRecord");
+  const maxSeries = positiveInt(options.maxSeries, "options.maxSeries", 1000, 1);
+  const maxLabelLength = positiveInt(options.maxLabelLength, "options.maxLabelLength", 256, 1);
+  const idleTimeoutMs = positiveInt(options.idleTimeoutMs, "options.idleTimeoutMs", 0, 0);
+  const logger = options.logger === undefined ? stdoutLogger : options.logger;
+  if (logger !== false && (typeof logger !== "object" || logger === null || typeof logger.info !== "function")) {
+    throw new AistatsConfigError("options.logger: expected an object with info(obj) (pino's shape) or false");
+  }
+  const registry = options.registry === undefined ? prom.register : options.registry;
+  if (registry !== false && (typeof registry !== "object" || registry === null || typeof registry.metrics !== "function")) {
+    throw new AistatsConfigError("options.registry: expected a prom-client Registry or false");
+  }
+
+  let metrics: Metrics | null = null;
+  const recorder = createRecorder(config, {
+    ...(now === undefined ? {} : { now }),
+    ...(options.warn === undefined ? {} : { logger: options.warn }),
+    onWarning: options.onWarning ?? ((w) => console.warn(`aistats: configuration warning: ${w}`)),
+    onRecord(record, handle) {
+      // A sink that throws fails this exchange's recording open (counted as host_error), never the request.
+      if (record.final && metrics !== null) for (const c of record.counters) metrics.add(c);
+      if (logger !== false) logger.info({ ai_log: record.log, ...record.logFields });
+      onRecord?.(record, handle);
+    },
+  });
+  if (registry !== false) metrics = new Metrics(prom, registry, recorder, { maxSeries, maxLabelLength });
+
+  const start = (req: IncomingMessage): ExchangeHandle => {
+    let r = "";
+    let c = "";
+    try {
+      r = route?.(req) ?? "";
+      c = cluster?.(req) ?? "";
+    } catch {
+      // a naming function that throws: the exchange is recorded without names
+    }
+    return recorder.start({ method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers, route: String(r), cluster: String(c) });
+  };
+  const observe = (req: IncomingMessage, res: ServerResponse): void => {
+    try {
+      watch(start(req), req, res, { idleTimeoutMs });
+    } catch {
+      // fail open: the request goes on unobserved
+    }
+  };
+
+  return {
+    middleware(req, res, next) {
+      observe(req, res);
+      next?.();
+    },
+    observe,
+    observeExchange(init) {
+      return recorder.start({ ...init });
+    },
+    async metrics() {
+      return registry === false ? "" : registry.metrics();
+    },
+    metricsContentType: registry === false ? "text/plain; version=0.0.4; charset=utf-8" : registry.contentType,
+    close() {
+      metrics?.close();
+      metrics = null;
+    },
+    recorder,
+  };
+}

@@ -1,0 +1,131 @@
+// The Higress counters in Prometheus form, as Higress exports them
+// (`route_upstream_model_consumer_metric_<m>{ai_route,ai_cluster,ai_model,ai_consumer}`), and
+// `aistats_dropped_total{reason}`, on a prom-client 15 registry. One set of metric objects per
+// registry, shared by every factory that uses it (a second createAiStatistics on the same registry
+// adds to the same counters instead of failing on a duplicate name).
+import type { AistatsCounter, Recorder } from "@aistats/host";
+import type { Counter, Registry } from "prom-client";
+
+export const HIGRESS_METRICS = [
+  "input_token",
+  "output_token",
+  "total_token",
+  "llm_first_token_duration",
+  "llm_stream_duration_count",
+  "llm_service_duration",
+  "llm_duration_count",
+] as const;
+
+const LABELS = ["ai_route", "ai_cluster", "ai_model", "ai_consumer"] as const;
+export const OVERFLOW = "other";
+export const SERIES_DROP = "metric_series";
+
+/** The prom-client module (a peer dependency), as the factory is given it. */
+export interface PromClient {
+  readonly Counter: typeof Counter;
+  readonly register: Registry;
+}
+
+export interface MetricsLimits {
+  /** Distinct label sets per metric before new ones go to the `other` series (default 1000). */
+  readonly maxSeries: number;
+  /** Longest label value kept, in characters (default 256). */
+  readonly maxLabelLength: number;
+}
+
+class RegistryMetrics {
+  readonly counters = new Map<string, Counter<string>>();
+  readonly series = new Map<string, Set<string>>();
+  readonly sources = new Set<Recorder>();
+  /** Drops counted by the metrics themselves (series overflow), by reason. */
+  readonly own = new Map<string, number>();
+  /** Totals of recorders that were closed, so the counter never goes back. */
+  readonly retired = new Map<string, number>();
+
+  constructor(prom: PromClient, registry: Registry) {
+    for (const m of HIGRESS_METRICS) {
+      const name = `route_upstream_model_consumer_metric_${m}`;
+      const existing = registry.getSingleMetric(name) as Counter<string> | undefined;
+      this.counters.set(
+        m,
+        existing ??
+          new prom.Counter({ name, help: `Higress ai-statistics counter ${m} (route.<route>.upstream.<cluster>.model.<model>.consumer.<consumer>.metric.${m})`, labelNames: [...LABELS], registers: [registry] }),
+      );
+      this.series.set(m, new Set());
+    }
+    const totals = (): Map<string, number> => this.dropTotals();
+    if (registry.getSingleMetric("aistats_dropped_total") === undefined) {
+      new prom.Counter({
+        name: "aistats_dropped_total",
+        help: "What aistats could not record, by reason (the traffic was not affected)",
+        labelNames: ["reason"],
+        registers: [registry],
+        collect(this: Counter<string>) {
+          this.reset();
+          for (const [reason, value] of totals()) if (value > 0 || reason !== SERIES_DROP) this.inc({ reason }, value);
+        },
+      });
+    }
+  }
+
+  dropTotals(): Map<string, number> {
+    const out = new Map<string, number>(this.retired);
+    out.set(SERIES_DROP, 0);
+    for (const r of this.sources) for (const [reason, value] of Object.entries(r.drops())) out.set(reason, (out.get(reason) ?? 0) + value);
+    for (const [reason, value] of this.own) out.set(reason, (out.get(reason) ?? 0) + value);
+    return out;
+  }
+}
+
+const byRegistry = new WeakMap<Registry, RegistryMetrics>();
+
+/** Feeds one recorder's final records into a registry's counters. */
+export class Metrics {
+  readonly #m: RegistryMetrics;
+  readonly #limits: MetricsLimits;
+  readonly #recorder: Recorder;
+
+  constructor(prom: PromClient, registry: Registry, recorder: Recorder, limits: MetricsLimits) {
+    let m = byRegistry.get(registry);
+    if (m === undefined) {
+      m = new RegistryMetrics(prom, registry);
+      byRegistry.set(registry, m);
+    }
+    this.#m = m;
+    this.#limits = limits;
+    this.#recorder = recorder;
+    m.sources.add(recorder);
+  }
+
+  #label(value: string): string {
+    const max = this.#limits.maxLabelLength;
+    return value.length > max ? value.slice(0, max) : value;
+  }
+
+  add(c: AistatsCounter): void {
+    const counter = this.#m.counters.get(c.metric);
+    const series = this.#m.series.get(c.metric);
+    if (counter === undefined || series === undefined) return;
+    let labels: Record<string, string> = {
+      ai_route: this.#label(c.route),
+      ai_cluster: this.#label(c.cluster),
+      ai_model: this.#label(c.model),
+      ai_consumer: this.#label(c.consumer),
+    };
+    const key = `${labels.ai_route}\u0000${labels.ai_cluster}\u0000${labels.ai_model}\u0000${labels.ai_consumer}`;
+    if (!series.has(key)) {
+      if (series.size >= this.#limits.maxSeries) {
+        labels = { ai_route: OVERFLOW, ai_cluster: OVERFLOW, ai_model: OVERFLOW, ai_consumer: OVERFLOW };
+        this.#m.own.set(SERIES_DROP, (this.#m.own.get(SERIES_DROP) ?? 0) + 1);
+      } else series.add(key);
+    }
+    counter.inc(labels, c.value);
+  }
+
+  /** The recorder is closed: its drop totals stay in the counter. */
+  close(): void {
+    const m = this.#m;
+    if (!m.sources.delete(this.#recorder)) return;
+    for (const [reason, value] of Object.entries(this.#recorder.drops())) m.retired.set(reason, (m.retired.get(reason) ?? 0) + value);
+  }
+}
