@@ -33,6 +33,11 @@ export const ADAPTERS: Readonly<Record<string, AdapterEntry>> = {
     load: () => import("./proxy-wasm.js"),
     inAll: true,
   },
+  node: {
+    description: "@aistats/node's middleware in a real node:http proxy, over loopback HTTP between a real client and upstream",
+    load: () => import("./node.js"),
+    inAll: true,
+  },
 };
 
 export class UnknownAdapterError extends Error {
