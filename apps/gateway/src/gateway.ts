@@ -356,6 +356,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       handle(req, res).catch((e) => sendError(res, 500, "internal_error", (e as Error).message));
     },
   );
+  // CONNECT (authority-form) never opens a tunnel: this is not an open proxy.
+  server.on("connect", (_req: IncomingMessage, socket: Socket) => {
+    const body = errorBody(400, "invalid_request_target", "CONNECT is not supported: this gateway is not an open proxy");
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
       socket.destroy();
