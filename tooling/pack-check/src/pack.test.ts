@@ -23,7 +23,7 @@ import {
 import { freshDir, npm, removeFreshDirs, run, runExpectingFailure, writeFiles } from "./exec.js";
 import { pack, problemsOf, publishedWorkspacePackages, type Packed } from "./tarballs.js";
 
-const PUBLISHED = ["@aistats/stats-core", "@aistats/host", "@aistats/proxy-wasm-host", "@aistats/proxy-wasm"];
+const PUBLISHED = ["@aistats/stats-core", "@aistats/host", "@aistats/proxy-wasm-host", "@aistats/proxy-wasm", "@aistats/node"];
 
 const require = createRequire(import.meta.url);
 // The workspace's own tools, used by path: nothing is downloaded for the TypeScript projects.
@@ -115,6 +115,21 @@ describe("the tarballs", () => {
     );
   });
 
+  it("@aistats/node: the ESM and CommonJS builds and their declarations; host and stats-core at their versions, prom-client 15 as the peer", () => {
+    const p = packed.get("@aistats/node")!;
+    expect(p.files).toEqual(["README.md", "dist/index.cjs", "dist/index.d.cts", "dist/index.d.ts", "dist/index.js", "package.json"].sort());
+    expect(p.manifest.dependencies).toEqual({
+      "@aistats/host": packed.get("@aistats/host")!.manifest.version,
+      "@aistats/stats-core": packed.get("@aistats/stats-core")!.manifest.version,
+    });
+    expect(p.manifest.peerDependencies).toEqual({ "prom-client": expect.stringMatching(/^\^15\./) });
+    for (const file of ["dist/index.js", "dist/index.cjs"]) {
+      const text = readFileSync(join(p.unpackedDir, file), "utf8");
+      const imports = [...new Set([...text.matchAll(/(?:from\s*|require\()["']([^"']+)["']/g)].map((m) => m[1]))].sort();
+      expect(imports).toEqual(["@aistats/host", "prom-client"]);
+    }
+  });
+
   it("@aistats/proxy-wasm: plugin.wasm", () => {
     const p = packed.get("@aistats/proxy-wasm")!;
     expect(p.files).toEqual(["README.md", "build/plugin.wasm", "package.json"].sort());
@@ -150,7 +165,9 @@ function scenarioOutput(stdout: string): ScenarioOutput {
   return out;
 }
 
-const ALL = PUBLISHED;
+// The new projects install every tarball except @aistats/node: its prom-client peer would come from
+// the registry, and these projects see only the tarballs (its contents are checked above).
+const ALL = PUBLISHED.filter((name) => name !== "@aistats/node");
 
 describe("a new ES module project", () => {
   let project: string;
