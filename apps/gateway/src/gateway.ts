@@ -422,6 +422,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         server.closeAllConnections();
         await stopped;
         await Promise.all([...pools.values()].map((p) => p.destroy()));
+        statistics.close();
         await mock?.close();
       })();
       return closed;

@@ -79,7 +79,7 @@ describe("gateway with no config: the embedded mock upstream", () => {
         .slice(6),
     ).usage;
     await new Promise((r) => setTimeout(r, 20));
-    const logs = lines.map((l) => JSON.parse(l));
+    const logs = lines.map((l) => JSON.parse(l).ai_log);
     expect(logs.length).toBeGreaterThanOrEqual(1);
     const final = logs.at(-1);
     expect(final).toMatchObject({
@@ -110,7 +110,7 @@ describe("gateway with no config: the embedded mock upstream", () => {
     expect(text).toBe(direct);
     const j = JSON.parse(text);
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ model: "claude-sonnet-4-5", input_token: j.usage.input_token ?? j.usage.input_tokens + j.usage.cache_read_input_tokens, output_token: j.usage.output_tokens, response_type: "normal" });
+    expect(JSON.parse(lines[0]!).ai_log).toMatchObject({ model: "claude-sonnet-4-5", input_token: j.usage.input_token ?? j.usage.input_tokens + j.usage.cache_read_input_tokens, output_token: j.usage.output_tokens, response_type: "normal" });
     expect(await (await fetch(gw.url + "/metrics")).text()).toContain('ai_model="claude-sonnet-4-5",ai_consumer="alice"');
   });
 
@@ -120,7 +120,7 @@ describe("gateway with no config: the embedded mock upstream", () => {
     const events = (await r.text()).split("\r\n\r\n").filter(Boolean);
     const last = JSON.parse(events.at(-1)!.slice(6));
     await new Promise((r) => setTimeout(r, 20));
-    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ model: "gemini-2.5-flash", output_token: last.usageMetadata.candidatesTokenCount });
+    expect(JSON.parse(lines.at(-1)!).ai_log).toMatchObject({ model: "gemini-2.5-flash", output_token: last.usageMetadata.candidatesTokenCount });
   });
 
   it("/healthz and /readyz", async () => {
