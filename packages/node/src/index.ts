@@ -13,10 +13,12 @@ import {
 } from "@aistats/host";
 import * as prom from "prom-client";
 import type { Registry } from "prom-client";
+import { fastifyPlugin, type FastifyPlugin } from "./fastify.js";
 import { Metrics } from "./metrics.js";
 import { watch } from "./observe.js";
 
 export { AistatsConfigError };
+export type { FastifyLike, FastifyPlugin } from "./fastify.js";
 export type { AistatsCounter, AistatsRecord, ConfigInput, ExchangeHandle, ExchangeInit, Recorder, RecorderStats } from "@aistats/host";
 
 /** Anything with pino's `info(obj)` shape. */
@@ -58,6 +60,11 @@ export type ObserveExchangeInit = ExchangeInit;
 export interface AiStatistics {
   /** Connect-style middleware for node:http and Express 5. */
   middleware(req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): void;
+  /**
+   * The Fastify 5 plugin (made with fastify-plugin, so not encapsulated): `app.register(stats.fastify)`.
+   * Observes request.raw / reply.raw from an onRequest hook, whatever the handler sends.
+   */
+  readonly fastify: FastifyPlugin;
   /** The same as the middleware without `next`, for code that proxies by hand with node:http objects. */
   observe(req: IncomingMessage, res: ServerResponse): void;
   /**
@@ -155,6 +162,7 @@ export function createAiStatistics(config?: ConfigInput, options: AiStatisticsOp
       next?.();
     },
     observe,
+    fastify: fastifyPlugin(observe),
     observeExchange(init) {
       return recorder.start({ ...init });
     },

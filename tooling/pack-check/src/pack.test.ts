@@ -115,18 +115,19 @@ describe("the tarballs", () => {
     );
   });
 
-  it("@aistats/node: the ESM and CommonJS builds and their declarations; host and stats-core at their versions, prom-client 15 as the peer", () => {
+  it("@aistats/node: the ESM and CommonJS builds and their declarations; host and stats-core at their versions and fastify-plugin, prom-client 15 as the peer", () => {
     const p = packed.get("@aistats/node")!;
     expect(p.files).toEqual(["README.md", "dist/index.cjs", "dist/index.d.cts", "dist/index.d.ts", "dist/index.js", "package.json"].sort());
     expect(p.manifest.dependencies).toEqual({
       "@aistats/host": packed.get("@aistats/host")!.manifest.version,
       "@aistats/stats-core": packed.get("@aistats/stats-core")!.manifest.version,
+      "fastify-plugin": expect.stringMatching(/^\^5\./),
     });
     expect(p.manifest.peerDependencies).toEqual({ "prom-client": expect.stringMatching(/^\^15\./) });
     for (const file of ["dist/index.js", "dist/index.cjs"]) {
       const text = readFileSync(join(p.unpackedDir, file), "utf8");
       const imports = [...new Set([...text.matchAll(/(?:from\s*|require\()["']([^"']+)["']/g)].map((m) => m[1]))].sort();
-      expect(imports).toEqual(["@aistats/host", "prom-client"]);
+      expect(imports).toEqual(["@aistats/host", "fastify-plugin", "prom-client"]);
     }
   });
 
