@@ -15,6 +15,7 @@ import * as prom from "prom-client";
 import type { Registry } from "prom-client";
 import { fastifyPlugin, type FastifyPlugin } from "./fastify.js";
 import { Metrics } from "./metrics.js";
+import { Otel } from "./otel.js";
 import { watch } from "./observe.js";
 
 export { AistatsConfigError };
@@ -48,6 +49,11 @@ export interface AiStatisticsOptions {
   readonly maxLabelLength?: number;
   /** No request or response bytes for this many ms → the exchange ends as aborted ("idle"). Default 0: none. */
   readonly idleTimeoutMs?: number;
+  /**
+   * OpenTelemetry through @opentelemetry/api (a no-op until an SDK is registered): the GenAI
+   * histograms and one span per exchange (default true); `false`: none.
+   */
+  readonly otel?: boolean;
   /** Where the first internal error is reported (default `console`). */
   readonly warn?: HostLogger;
   /** Configuration warnings (default: `console.warn` each). */
@@ -124,6 +130,10 @@ export function createAiStatistics(config?: ConfigInput, options: AiStatisticsOp
   }
 
   let metrics: Metrics | null = null;
+  let otel: Otel | null = null;
+  const clock = now ?? Date.now;
+  /** What the OpenTelemetry view of an exchange needs besides its record. */
+  const exchanges = new WeakMap<ExchangeHandle, { readonly path: string; readonly res: ServerResponse | null }>();
   const recorder = createRecorder(config, {
     ...(now === undefined ? {} : { now }),
     ...(options.warn === undefined ? {} : { logger: options.warn }),
@@ -131,13 +141,18 @@ export function createAiStatistics(config?: ConfigInput, options: AiStatisticsOp
     onRecord(record, handle) {
       // A sink that throws fails this exchange's recording open (counted as host_error), never the request.
       if (record.final && metrics !== null) for (const c of record.counters) metrics.add(c);
+      if (record.final && otel !== null) {
+        const x = exchanges.get(handle);
+        otel.record(record, x?.path ?? "", x?.res?.statusCode ?? 0, clock());
+      }
       if (logger !== false) logger.info({ ai_log: record.log, ...record.logFields });
       onRecord?.(record, handle);
     },
   });
   if (registry !== false) metrics = new Metrics(prom, registry, recorder, { maxSeries, maxLabelLength });
+  if (options.otel !== false) otel = new Otel(recorder.settings.otelSemconv);
 
-  const start = (req: IncomingMessage): ExchangeHandle => {
+  const start = (req: IncomingMessage, res: ServerResponse): ExchangeHandle => {
     let r = "";
     let c = "";
     try {
@@ -146,11 +161,13 @@ export function createAiStatistics(config?: ConfigInput, options: AiStatisticsOp
     } catch {
       // a naming function that throws: the exchange is recorded without names
     }
-    return recorder.start({ method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers, route: String(r), cluster: String(c) });
+    const handle = recorder.start({ method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers, route: String(r), cluster: String(c) });
+    if (otel !== null && !handle.ended) exchanges.set(handle, { path: req.url ?? "/", res });
+    return handle;
   };
   const observe = (req: IncomingMessage, res: ServerResponse): void => {
     try {
-      watch(start(req), req, res, { idleTimeoutMs });
+      watch(start(req, res), req, res, { idleTimeoutMs });
     } catch {
       // fail open: the request goes on unobserved
     }
@@ -164,7 +181,9 @@ export function createAiStatistics(config?: ConfigInput, options: AiStatisticsOp
     observe,
     fastify: fastifyPlugin(observe),
     observeExchange(init) {
-      return recorder.start({ ...init });
+      const handle = recorder.start({ ...init });
+      if (otel !== null && !handle.ended) exchanges.set(handle, { path: init.path ?? "", res: null });
+      return handle;
     },
     async metrics() {
       return registry === false ? "" : registry.metrics();

@@ -115,7 +115,7 @@ describe("the tarballs", () => {
     );
   });
 
-  it("@aistats/node: the ESM and CommonJS builds and their declarations; host and stats-core at their versions and fastify-plugin, prom-client 15 as the peer", () => {
+  it("@aistats/node: the ESM and CommonJS builds and their declarations; host and stats-core at their versions and fastify-plugin, prom-client 15 and @opentelemetry/api as the peers", () => {
     const p = packed.get("@aistats/node")!;
     expect(p.files).toEqual(["README.md", "dist/index.cjs", "dist/index.d.cts", "dist/index.d.ts", "dist/index.js", "package.json"].sort());
     expect(p.manifest.dependencies).toEqual({
@@ -123,11 +123,11 @@ describe("the tarballs", () => {
       "@aistats/stats-core": packed.get("@aistats/stats-core")!.manifest.version,
       "fastify-plugin": expect.stringMatching(/^\^5\./),
     });
-    expect(p.manifest.peerDependencies).toEqual({ "prom-client": expect.stringMatching(/^\^15\./) });
+    expect(p.manifest.peerDependencies).toEqual({ "@opentelemetry/api": expect.stringMatching(/^\^1\./), "prom-client": expect.stringMatching(/^\^15\./) });
     for (const file of ["dist/index.js", "dist/index.cjs"]) {
       const text = readFileSync(join(p.unpackedDir, file), "utf8");
       const imports = [...new Set([...text.matchAll(/(?:from\s*|require\()["']([^"']+)["']/g)].map((m) => m[1]))].sort();
-      expect(imports).toEqual(["@aistats/host", "fastify-plugin", "prom-client"]);
+      expect(imports).toEqual(["@aistats/host", "@opentelemetry/api", "fastify-plugin", "prom-client"]);
     }
   });
 
@@ -166,7 +166,7 @@ function scenarioOutput(stdout: string): ScenarioOutput {
   return out;
 }
 
-// The new projects install every tarball except @aistats/node: its prom-client peer would come from
+// The new projects install every tarball except @aistats/node: its peers (prom-client, @opentelemetry/api) would come from
 // the registry, and these projects see only the tarballs (its contents are checked above).
 const ALL = PUBLISHED.filter((name) => name !== "@aistats/node");
 

@@ -1,0 +1,86 @@
+import type { Server } from "node:http";
+import http from "node:http";
+import { metrics, trace } from "@opentelemetry/api";
+import { MeterProvider, MetricReader, type HistogramMetricData } from "@opentelemetry/sdk-metrics";
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAiStatistics, type AistatsRecord } from "./index.js";
+import { CHAT_REQUEST, SSE_CHUNKS, close, listen, sleep } from "./testing/servers.js";
+
+class TestReader extends MetricReader {
+  protected async onShutdown(): Promise<void> {}
+  protected async onForceFlush(): Promise<void> {}
+}
+
+const reader = new TestReader();
+const spans = new InMemorySpanExporter();
+let server: Server;
+let url: string;
+const records: AistatsRecord[] = [];
+let clock = 1_000_000;
+
+beforeAll(async () => {
+  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }));
+  const stats = createAiStatistics({}, { registry: false, logger: false, now: () => clock, onRecord: (r) => records.push(r) });
+  server = http.createServer((req, res) =>
+    stats.middleware(req, res, async () => {
+      for await (const _ of req) void _;
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      clock += 120; // first token at 120 ms
+      res.write(SSE_CHUNKS[0]);
+      for (const c of SSE_CHUNKS.slice(1)) {
+        clock += 100;
+        res.write(c);
+        await sleep(1);
+      }
+      clock += 80;
+      res.end(); // 120 + 5 × 100 + 80 = 700 ms
+    }),
+  );
+  url = await listen(server);
+});
+afterAll(async () => close(server));
+
+describe("OpenTelemetry", () => {
+  it("GenAI histograms with the recommended buckets and required attributes, and one span per exchange", async () => {
+    const r = await fetch(`${url}/v1/chat/completions`, { method: "POST", body: CHAT_REQUEST, headers: { "content-type": "application/json" } });
+    expect(await r.text()).toBe(SSE_CHUNKS.join(""));
+    for (let i = 0; i < 200 && !records.some((x) => x.final); i++) await sleep(5);
+    expect(records.at(-1)!.log).toMatchObject({ llm_first_token_duration: 120, llm_service_duration: 700, input_token: 9, output_token: 4 });
+
+    const { resourceMetrics } = await reader.collect();
+    const all = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
+    const byName = (n: string) => all.find((m) => m.descriptor.name === n) as HistogramMetricData;
+    const base = { "gen_ai.operation.name": "chat", "gen_ai.provider.name": "openai", "gen_ai.request.model": "gpt-4o", "gen_ai.response.model": "gpt-4o-2024-08-06" };
+    const tokens = byName("gen_ai.client.token.usage");
+    expect(tokens.dataPoints.map((p) => [p.attributes, p.value.sum]).sort()).toEqual(
+      [
+        [{ ...base, "gen_ai.token.type": "input" }, 9],
+        [{ ...base, "gen_ai.token.type": "output" }, 4],
+      ].sort(),
+    );
+    expect(tokens.dataPoints[0]!.value.buckets.boundaries).toEqual([1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864]);
+    const duration = byName("gen_ai.client.operation.duration");
+    expect(duration.descriptor.unit).toBe("s");
+    expect(duration.dataPoints[0]!.attributes).toEqual(base);
+    expect(duration.dataPoints[0]!.value.sum).toBeCloseTo(0.7);
+    expect(duration.dataPoints[0]!.value.buckets.boundaries[0]).toBe(0.01);
+    expect(byName("gen_ai.server.time_to_first_token").dataPoints[0]!.value.sum).toBeCloseTo(0.12);
+    expect(byName("gen_ai.server.time_per_output_token").dataPoints[0]!.value.sum).toBeCloseTo((0.7 - 0.12) / 3);
+
+    const finished = spans.getFinishedSpans();
+    expect(finished).toHaveLength(1);
+    const span = finished[0]!;
+    expect(span.name).toBe("chat gpt-4o");
+    expect(span.attributes).toMatchObject({
+      ...base,
+      "gen_ai.span.kind": "LLM",
+      "gen_ai.model_name": "gpt-4o-2024-08-06",
+      "gen_ai.usage.input_tokens": 9,
+      "gen_ai.usage.output_tokens": 4,
+      "gen_ai.response.id": "c1",
+    });
+    expect(span.duration[0] * 1000 + span.duration[1] / 1e6).toBeCloseTo(700);
+  });
+});
