@@ -119,6 +119,27 @@ describe("lifecycle", () => {
     expect(stats.recorder.stats()).toEqual(after);
   });
 
+  it("upstream reset mid-stream (the proxy destroys the response): one final aborted record, arena back", async () => {
+    const up = await upstream(async (_req, _body, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(SSE_CHUNKS[0]);
+      res.write(SSE_CHUNKS[1]);
+      await sleep(30);
+      res.destroy();
+    });
+    servers.push(up.server);
+    const { stats, records } = factory();
+    const url = await serve((req, res) => stats.middleware(req, res, () => proxyTo(up.url, req, res)));
+    const r = await fetch(`${url}/v1/chat/completions`, { method: "POST", body: CHAT_REQUEST });
+    await expect(r.text()).rejects.toThrow();
+    await waitFor(() => records.some((x) => x.final));
+    await sleep(20);
+    expect(records.filter((x) => x.final)).toHaveLength(1);
+    expect(records.at(-1)!).toMatchObject({ aborted: true, abortReason: "client closed" });
+    expect(records.at(-1)!.log).toMatchObject({ model: "gpt-4o-2024-08-06", response_type: "stream" });
+    expect(stats.recorder.stats()).toMatchObject({ activeExchanges: 0, arenaUsedBytes: 0, openHandles: 0 });
+  });
+
   it("idle timeout: a stream that stalls ends as aborted ('idle') once, the connection is left alone", async () => {
     const up = await upstream(async (_req, _body, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });

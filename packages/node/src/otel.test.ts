@@ -83,4 +83,31 @@ describe("OpenTelemetry", () => {
     });
     expect(span.duration[0] * 1000 + span.duration[1] / 1e6).toBeCloseTo(700);
   });
+
+  it("otel_semconv 1.36: gen_ai.system; an aborted exchange (observeExchange) carries error.type and an ERROR span", async () => {
+    spans.reset();
+    const stats = createAiStatistics({ otel_semconv: "1.36" }, { registry: false, logger: false, now: () => clock });
+    const h = stats.observeExchange({ method: "POST", path: "/v1/messages", headers: { "content-type": "application/json" } });
+    h.requestChunk(new TextEncoder().encode(JSON.stringify({ model: "claude-x", messages: [{ role: "user", content: "hi" }] })));
+    h.responseStart(200, { "content-type": "text/event-stream" });
+    clock += 50;
+    h.responseChunk(new TextEncoder().encode('event: message_start\ndata: {"type":"message_start","message":{"id":"m1","model":"claude-x-1","usage":{"input_tokens":7,"output_tokens":1}}}\n\n'));
+    clock += 50;
+    h.abort("upstream reset");
+    const finished = spans.getFinishedSpans();
+    expect(finished).toHaveLength(1);
+    expect(finished[0]!.name).toBe("chat claude-x");
+    expect(finished[0]!.attributes).toMatchObject({ "gen_ai.system": "anthropic", "gen_ai.operation.name": "chat", "error.type": "upstream reset", "gen_ai.request.model": "claude-x" });
+    expect(finished[0]!.attributes["gen_ai.provider.name"]).toBeUndefined();
+    expect(finished[0]!.status.code).toBe(2); // ERROR
+    const { resourceMetrics } = await reader.collect();
+    const duration = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === "gen_ai.client.operation.duration") as HistogramMetricData;
+    expect(duration.dataPoints.map((p) => p.attributes)).toContainEqual({
+      "gen_ai.operation.name": "chat",
+      "gen_ai.system": "anthropic",
+      "gen_ai.request.model": "claude-x",
+      "gen_ai.response.model": "claude-x-1",
+      "error.type": "upstream reset",
+    });
+  });
 });

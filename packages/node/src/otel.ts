@@ -32,6 +32,7 @@ export class Otel {
   readonly #ttft: Histogram;
   readonly #tpot: Histogram;
   readonly #systemKey: string;
+  readonly #latest: boolean;
 
   constructor(semconv: string) {
     const meter = metrics.getMeter(NAME);
@@ -39,7 +40,8 @@ export class Otel {
     this.#duration = meter.createHistogram("gen_ai.client.operation.duration", { unit: "s", description: "GenAI operation duration", advice: { explicitBucketBoundaries: DURATION_BUCKETS } });
     this.#ttft = meter.createHistogram("gen_ai.server.time_to_first_token", { unit: "s", description: "Time to generate the first token", advice: { explicitBucketBoundaries: TTFT_BUCKETS } });
     this.#tpot = meter.createHistogram("gen_ai.server.time_per_output_token", { unit: "s", description: "Time per output token after the first", advice: { explicitBucketBoundaries: TPOT_BUCKETS } });
-    this.#systemKey = semconv === "1.36" ? "gen_ai.system" : "gen_ai.provider.name";
+    this.#latest = semconv !== "1.36";
+    this.#systemKey = this.#latest ? "gen_ai.provider.name" : "gen_ai.system";
   }
 
   /** One final record: its histogram points and its span. */
@@ -72,10 +74,13 @@ export class Otel {
     if (output !== undefined) spanAttrs["gen_ai.usage.output_tokens"] = output;
     const id = str(log.chat_id);
     if (id !== undefined) spanAttrs["gen_ai.response.id"] = id;
-    const cached = num(log.cached_tokens);
-    if (cached !== undefined) spanAttrs["gen_ai.usage.cache_read.input_tokens"] = cached;
-    const reasoning = num(log.reasoning_tokens);
-    if (reasoning !== undefined) spanAttrs["gen_ai.usage.reasoning.output_tokens"] = reasoning;
+    if (this.#latest) {
+      // Names of the latest experimental conventions only (not in 1.36).
+      const cached = num(log.cached_tokens);
+      if (cached !== undefined) spanAttrs["gen_ai.usage.cache_read.input_tokens"] = cached;
+      const reasoning = num(log.reasoning_tokens);
+      if (reasoning !== undefined) spanAttrs["gen_ai.usage.reasoning.output_tokens"] = reasoning;
+    }
     const span = trace.getTracer(NAME).startSpan(requestModel === undefined ? operation : `${operation} ${requestModel}`, {
       kind: SpanKind.CLIENT,
       startTime: endMs - (serviceMs ?? 0),
