@@ -183,6 +183,8 @@ export function parseConfig(doc: unknown, env: NodeJS.ProcessEnv = process.env):
     maxConcurrentStreams: int(l, "max_concurrent_streams", "limits", DEFAULT_LIMITS.maxConcurrentStreams, 1),
     shutdownTimeoutMs: int(l, "shutdown_timeout_ms", "limits", DEFAULT_LIMITS.shutdownTimeoutMs, 0),
   };
+  if (limits.requestTimeoutMs !== 0 && limits.requestTimeoutMs < limits.headersTimeoutMs)
+    throw new GatewayConfigError("limits.request_timeout_ms", `must be 0 (none) or at least limits.headers_timeout_ms (${limits.headersTimeoutMs})`);
   const ls = doc.listen ?? {};
   if (!isObj(ls)) throw new GatewayConfigError("listen", `must be a mapping, not ${typeName(ls)}`);
   only(ls, "listen", ["port", "host"]);

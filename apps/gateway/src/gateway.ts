@@ -351,6 +351,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
       keepAliveTimeout: 5_000,
+      // How often Node checks headersTimeout / requestTimeout (its default, 30 s, would let a slow
+      // client hold a connection up to 30 s past either limit).
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2))),
     },
     (req, res) => {
       handle(req, res).catch((e) => sendError(res, 500, "internal_error", (e as Error).message));

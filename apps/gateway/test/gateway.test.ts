@@ -294,6 +294,44 @@ describe("gateway with configured upstreams", () => {
   });
 });
 
+describe("timeouts", () => {
+  it("request headers that do not arrive within headers_timeout_ms → 408 JSON error", async () => {
+    const g = await startGateway({ port: 0, mock: { delayMs: 0 }, statistics: { log: () => {} }, config: parseConfig({ limits: { headers_timeout_ms: 300 } }) });
+    try {
+      const t0 = Date.now();
+      const answer = await raw(g.port, "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n");
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)).error.type).toBe("request_timeout");
+      expect(Date.now() - t0).toBeLessThan(2500);
+    } finally {
+      await g.close();
+    }
+  });
+
+  it("an upstream that sends no headers within headers_timeout_ms → 504 JSON error, and the exchange is recorded as aborted", async () => {
+    const stall = createServer(() => {});
+    stall.listen(0, "127.0.0.1");
+    await once(stall, "listening");
+    const port = (stall.address() as AddressInfo).port;
+    const lines: string[] = [];
+    const g = await startGateway({
+      port: 0,
+      statistics: { log: (l) => lines.push(l) },
+      config: parseConfig({ upstreams: [{ name: "slow", url: `http://127.0.0.1:${port}`, headers_timeout_ms: 200 }], routes: [{ upstream: "slow" }] }),
+    });
+    try {
+      const r = await post(g.url, "/v1/chat/completions", { model: "gpt-4o" });
+      expect(r.status).toBe(504);
+      expect(await errorOf(r)).toMatchObject({ type: "upstream_timeout", code: 504 });
+      expect(g.statistics.stats.recorder.stats().openHandles).toBe(0);
+    } finally {
+      await g.close();
+      stall.closeAllConnections();
+      stall.close();
+    }
+  });
+});
+
 describe("configuration errors name the field", () => {
   it("statistics: the Higress configuration's own field path", async () => {
     await expect(startGateway({ port: 0, config: parseConfig({ statistics: { attributes: [{ key: "a", value_source: "fixed_value", value: "v", rule: "middle" }] } }) })).rejects.toThrow(
@@ -308,6 +346,7 @@ describe("configuration errors name the field", () => {
     );
     expect(() => parseConfig({ limits: { max_body_bytes: -1 } })).toThrow("limits.max_body_bytes: must be an integer");
     expect(() => parseConfig({ routs: [] })).toThrow(GatewayConfigError);
+    expect(() => parseConfig({ limits: { headers_timeout_ms: 5000, request_timeout_ms: 1000 } })).toThrow("limits.request_timeout_ms: must be 0 (none) or at least");
   });
   it("YAML syntax errors name the file and line", () => {
     const dir = mkdtempSync(join(tmpdir(), "gw-"));
