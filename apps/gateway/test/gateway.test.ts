@@ -294,6 +294,116 @@ describe("gateway with configured upstreams", () => {
   });
 });
 
+describe("streaming both ways with back-pressure", () => {
+  async function withUpstream(handler: Parameters<typeof createServer>[1] & object) {
+    const up = createServer(handler);
+    up.listen(0, "127.0.0.1");
+    await once(up, "listening");
+    const port = (up.address() as AddressInfo).port;
+    const lines: string[] = [];
+    const g = await startGateway({
+      port: 0,
+      statistics: { log: (l) => lines.push(l) },
+      config: parseConfig({ upstreams: [{ name: "up", url: `http://127.0.0.1:${port}` }], routes: [{ name: "r", upstream: "up" }] }),
+    });
+    return {
+      g,
+      lines,
+      async close() {
+        await g.close();
+        up.closeAllConnections();
+        up.close();
+      },
+    };
+  }
+
+  it("a client that does not read holds the upstream back (nothing piles up in the gateway)", async () => {
+    let written = 0;
+    let blocked = false;
+    const t = await withUpstream(async (_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const chunk = Buffer.alloc(64 * 1024, "a");
+      while (written < 256 * 1024 * 1024 && !res.destroyed) {
+        written += chunk.length;
+        if (!res.write(chunk)) {
+          blocked = true;
+          await Promise.race([once(res, "drain"), once(res, "close")]);
+        }
+      }
+      res.end();
+    });
+    try {
+      const sock = connect(t.g.port, "127.0.0.1");
+      await once(sock, "connect");
+      sock.write("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n\r\n{}");
+      sock.pause();
+      await new Promise((r) => setTimeout(r, 800));
+      const held = written;
+      await new Promise((r) => setTimeout(r, 400));
+      expect(blocked).toBe(true);
+      expect(written).toBe(held); // no progress while the client does not read
+      expect(written).toBeLessThan(32 * 1024 * 1024);
+      sock.destroy();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("the request body reaches the upstream while the client is still sending it", async () => {
+    let firstAt = 0;
+    let body = "";
+    const t = await withUpstream(async (req, res) => {
+      for await (const c of req) {
+        if (!firstAt) firstAt = Date.now();
+        body += c;
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end("{}");
+    });
+    try {
+      const sock = connect(t.g.port, "127.0.0.1");
+      await once(sock, "connect");
+      const answer: Buffer[] = [];
+      sock.on("data", (c: Buffer) => answer.push(c));
+      sock.write('POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n6\r\n{"a":1\r\n');
+      await new Promise((r) => setTimeout(r, 300));
+      const sentRestAt = Date.now();
+      expect(firstAt).toBeGreaterThan(0);
+      expect(firstAt).toBeLessThan(sentRestAt);
+      sock.write("1\r\n}\r\n0\r\n\r\n");
+      await new Promise((r) => setTimeout(r, 200));
+      expect(body).toBe('{"a":1}');
+      expect(Buffer.concat(answer).toString()).toMatch(/^HTTP\/1\.1 200 /);
+      sock.destroy();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("a client that goes away mid-stream closes the upstream request; its final record is written once and its handle ends", async () => {
+    let upstreamClosed = false;
+    const t = await withUpstream((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write('data: {"id":"c1","object":"chat.completion.chunk","model":"gpt-4o","choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\n');
+      res.on("close", () => (upstreamClosed = true));
+    });
+    try {
+      const r = await post(t.g.url, "/v1/chat/completions", { model: "gpt-4o", stream: true });
+      const reader = r.body!.getReader();
+      await reader.read();
+      await reader.cancel();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(upstreamClosed).toBe(true);
+      const finals = t.lines.map((l) => JSON.parse(l).ai_log).filter((l) => "llm_service_duration" in l);
+      expect(finals).toHaveLength(1);
+      expect(finals[0]).toMatchObject({ model: "gpt-4o", response_type: "stream" });
+      expect(t.g.statistics.stats.recorder.stats().openHandles).toBe(0);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe("timeouts", () => {
   it("request headers that do not arrive within headers_timeout_ms → 408 JSON error", async () => {
     const g = await startGateway({ port: 0, mock: { delayMs: 0 }, statistics: { log: () => {} }, config: parseConfig({ limits: { headers_timeout_ms: 300 } }) });
