@@ -47,6 +47,11 @@ const HOP_BY_HOP = new Set([
   "expect",
   "http2-settings",
 ]);
+/**
+ * Not passed on: with it, a provider may compress the response, and a compressed body cannot be
+ * recorded. Without it the upstream answers in identity encoding, which the client gets unchanged.
+ */
+const NOT_FORWARDED = new Set(["accept-encoding"]);
 /** Client credentials: never sent on unless the upstream says so (forward_client_credentials). */
 const CREDENTIALS = new Set(["authorization", "x-api-key", "x-goog-api-key", "api-key", "cookie"]);
 /** Forwarding headers: a client's say about where it came from is not passed on as if it were ours. */
@@ -93,7 +98,7 @@ export function upstreamHeaders(req: IncomingMessage, upstream: UpstreamConfig):
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
     const value = raw[i + 1]!;
-    if (HOP_BY_HOP.has(name) || listed.has(name) || FORWARDING.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || listed.has(name) || FORWARDING.has(name) || NOT_FORWARDED.has(name)) continue;
     if (CREDENTIALS.has(name) && (!upstream.forwardClientCredentials || upstream.apiKey !== null)) continue;
     const prev = out[name];
     out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
