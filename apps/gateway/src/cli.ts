@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { GatewayConfigError, loadConfigFile, parseConfig } from "./config.js";
 import { startGateway } from "./gateway.js";
 import { delayFromEnv } from "./mock/server.js";
+import { startOtel } from "./otel.js";
 
 const HELP = `aistats-gateway — an OpenAI-, Anthropic- and Gemini-compatible AI gateway with aistats statistics
 
@@ -18,6 +19,9 @@ Options:
 
 Environment:
   MOCK_DELAY_MS     delay between the mock upstream's events: 0 (none), 25, or a range 20-40 (default)
+  OTEL_EXPORTER_OTLP_ENDPOINT (or _METRICS_ / _TRACES_ENDPOINT)
+                    export the GenAI metrics and spans over OTLP/HTTP (JSON) to a collector;
+                    OTEL_METRIC_EXPORT_INTERVAL (ms, default 60000), OTEL_SERVICE_NAME
 
 Endpoints: every configured route; GET /metrics (Prometheus), /healthz, /readyz.
 Output: one JSON line per statistics record (the ai_log) on stdout; messages on stderr.
@@ -59,6 +63,9 @@ try {
   fail((e as Error).message);
 }
 
+// Before the gateway: @aistats/node takes its meter and tracer when it is created.
+const otel = startOtel();
+
 let gateway;
 try {
   const config = configFile ? loadConfigFile(configFile) : parseConfig({});
@@ -95,7 +102,10 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     stopping = true;
     process.stderr.write(`aistats-gateway: ${signal}: draining open streams (up to ${g.config.limits.shutdownTimeoutMs} ms)\n`);
     g.close().then(
-      () => process.exit(0),
+      async () => {
+        await otel?.shutdown();
+        process.exit(0);
+      },
       (e: unknown) => fail(`shutdown: ${(e as Error).message}`),
     );
   });

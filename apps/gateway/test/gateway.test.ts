@@ -478,6 +478,47 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 }
 
 describe("the CLI", () => {
+  it("exports GenAI metrics and spans over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set", async () => {
+    const got: { path: string; body: string }[] = [];
+    const receiver = createServer(async (req, res) => {
+      let body = "";
+      for await (const c of req) body += c;
+      got.push({ path: req.url ?? "", body });
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end("{}");
+    });
+    receiver.listen(0, "127.0.0.1");
+    await once(receiver, "listening");
+    const rport = (receiver.address() as AddressInfo).port;
+    const child = spawn(process.execPath, [CLI, "--port", "0"], {
+      env: { ...process.env, MOCK_DELAY_MS: "0", OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${rport}`, OTEL_METRIC_EXPORT_INTERVAL: "300" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    try {
+      let stderr = "";
+      const url = await new Promise<string>((resolve) => {
+        child.stderr.on("data", (c) => {
+          stderr += c;
+          const m = /listening on (http:\/\/\S+)/.exec(stderr);
+          if (m) resolve(m[1]!);
+        });
+      });
+      await (await post(url, "/v1/chat/completions", chatStream)).text();
+      const deadline = Date.now() + 10_000;
+      const has = (path: string, text: string) => got.some((g) => g.path === path && g.body.includes(text));
+      while (Date.now() < deadline && !(has("/v1/metrics", "gen_ai.client.token.usage") && has("/v1/traces", "gen_ai.usage.input_tokens"))) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(has("/v1/metrics", "gen_ai.client.token.usage")).toBe(true);
+      expect(has("/v1/traces", "gen_ai.usage.input_tokens")).toBe(true);
+    } finally {
+      child.kill("SIGTERM");
+      await once(child, "close");
+      receiver.closeAllConnections();
+      receiver.close();
+    }
+  });
+
   it("--help", async () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
