@@ -339,7 +339,12 @@ describe("streaming both ways with back-pressure", () => {
       await once(sock, "connect");
       sock.write("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n\r\n{}");
       sock.pause();
-      await new Promise((r) => setTimeout(r, 800));
+      // wait until the buffers on the way are full (no progress for 300 ms), at most 5 s
+      let last = -1;
+      for (let i = 0; i < 50 && written !== last; i++) {
+        last = written;
+        await new Promise((r) => setTimeout(r, 300));
+      }
       const held = written;
       await new Promise((r) => setTimeout(r, 400));
       expect(blocked).toBe(true);
