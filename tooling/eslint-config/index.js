@@ -1,5 +1,6 @@
 // Base flat config for every package: typescript-eslint's recommended rules plus a few
 // that keep published code honest. Packages add their own `files`/`ignores` on top.
+import { builtinModules } from "node:module";
 import js from "@eslint/js";
 import globals from "globals";
 import tseslint from "typescript-eslint";
@@ -51,5 +52,54 @@ export const publicCoreOnly = coreImports([]);
 
 /** Benchmarks and test harnesses measure the core's pieces: the documented internal subpath too. */
 export const coreInternalsAllowed = coreImports(["internal"]);
+
+/** Node's built-in modules by name (`fs`, `fs/promises`, …), without the internal `_` ones. */
+const nodeBuiltins = builtinModules.filter((m) => !m.startsWith("_"));
+
+/** Node's globals that workerd, Deno and Bun do not all have (or have only behind a flag). */
+export const nodeOnlyGlobals = [
+  "Buffer",
+  "process",
+  "require",
+  "module",
+  "exports",
+  "__dirname",
+  "__filename",
+  "global",
+  "setImmediate",
+  "clearImmediate",
+];
+
+/**
+ * Runtime code that runs in Node and in workerd, Deno and Bun (the host and edge packages): it
+ * uses only what every one of them has — ECMAScript plus the web globals they share
+ * (TextEncoder, console, fetch's classes). No Node built-in module (`node:*` or a bare name in
+ * `module.builtinModules`, subpaths too), and none of Node's globals. Applies to `src/**` except
+ * tests and test helpers (`*.test.ts`, `src/testing/**`), which run under vitest on Node.
+ *
+ * It is typescript-eslint's copy of no-restricted-imports, a rule of its own, so that
+ * `publicCoreOnly`'s no-restricted-imports stays in force beside it.
+ */
+export const webRuntimeOnly = (packageName) => ({
+  files: ["src/**/*.ts"],
+  ignores: ["src/**/*.test.ts", "src/testing/**"],
+  rules: {
+    "@typescript-eslint/no-restricted-imports": [
+      "error",
+      {
+        patterns: [
+          {
+            group: ["node:*", ...nodeBuiltins, ...nodeBuiltins.map((m) => `${m}/*`)],
+            message: `${packageName} runs in workerd, Deno and Bun too: no Node built-in modules.`,
+          },
+        ],
+      },
+    ],
+    "no-restricted-globals": [
+      "error",
+      ...nodeOnlyGlobals.map((name) => ({ name, message: `${packageName} runs in workerd, Deno and Bun too: no Node globals.` })),
+    ],
+  },
+});
 
 export default base;
