@@ -14,3 +14,14 @@ export {
   type RecorderOptions,
   type RecorderStats,
 } from "./recorder.js";
+export {
+  GEN_AI_HISTOGRAMS,
+  genAiView,
+  operationOf,
+  type GenAiAttributes,
+  type GenAiHistogramName,
+  type GenAiPoint,
+  type GenAiView,
+} from "./gen-ai.js";
+export { GenAiTelemetry, type OpenTelemetryApi } from "./gen-ai-telemetry.js";
+export { DEFAULT_SERIES_LIMITS, OVERFLOW_LABEL, SERIES_DROP, SeriesLimit, cutLabel, type SeriesLimits } from "./series-limit.js";

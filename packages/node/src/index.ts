@@ -5,6 +5,7 @@ import {
   AistatsConfigError,
   createRecorder,
   type AistatsRecord,
+  type GenAiTelemetry,
   type ConfigInput,
   type ExchangeHandle,
   type ExchangeInit,
@@ -15,7 +16,7 @@ import * as prom from "prom-client";
 import type { Registry } from "prom-client";
 import { fastifyPlugin, type FastifyPlugin } from "./fastify.js";
 import { Metrics } from "./metrics.js";
-import { Otel } from "./otel.js";
+import { nodeTelemetry } from "./otel.js";
 import { watch } from "./observe.js";
 
 export { AistatsConfigError };
@@ -130,7 +131,7 @@ export function createAiStatistics(config?: ConfigInput, options: AiStatisticsOp
   }
 
   let metrics: Metrics | null = null;
-  let otel: Otel | null = null;
+  let otel: GenAiTelemetry | null = null;
   const clock = now ?? Date.now;
   /** What the OpenTelemetry view of an exchange needs besides its record. */
   const exchanges = new WeakMap<ExchangeHandle, { readonly path: string; readonly res: ServerResponse | null }>();
@@ -150,7 +151,7 @@ export function createAiStatistics(config?: ConfigInput, options: AiStatisticsOp
     },
   });
   if (registry !== false) metrics = new Metrics(prom, registry, recorder, { maxSeries, maxLabelLength });
-  if (options.otel !== false) otel = new Otel(recorder.settings.otelSemconv);
+  if (options.otel !== false) otel = nodeTelemetry(recorder.settings.otelSemconv);
 
   const start = (req: IncomingMessage, res: ServerResponse): ExchangeHandle => {
     let r = "";

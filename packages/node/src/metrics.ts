@@ -3,7 +3,7 @@
 // `aistats_dropped_total{reason}`, on a prom-client 15 registry. One set of metric objects per
 // registry, shared by every factory that uses it (a second createAiStatistics on the same registry
 // adds to the same counters instead of failing on a duplicate name).
-import type { AistatsCounter, Recorder } from "@aistats/host";
+import { SERIES_DROP, SeriesLimit, type AistatsCounter, type Recorder, type SeriesLimits } from "@aistats/host";
 import type { Counter, Registry } from "prom-client";
 
 export const HIGRESS_METRICS = [
@@ -17,8 +17,6 @@ export const HIGRESS_METRICS = [
 ] as const;
 
 const LABELS = ["ai_route", "ai_cluster", "ai_model", "ai_consumer"] as const;
-export const OVERFLOW = "other";
-export const SERIES_DROP = "metric_series";
 
 /** The prom-client module (a peer dependency), as the factory is given it. */
 export interface PromClient {
@@ -26,19 +24,12 @@ export interface PromClient {
   readonly register: Registry;
 }
 
-export interface MetricsLimits {
-  /** Distinct label sets per metric before new ones go to the `other` series (default 1000). */
-  readonly maxSeries: number;
-  /** Longest label value kept, in characters (default 256). */
-  readonly maxLabelLength: number;
-}
+export type MetricsLimits = SeriesLimits;
 
 class RegistryMetrics {
   readonly counters = new Map<string, Counter<string>>();
-  readonly series = new Map<string, Set<string>>();
+  readonly series = new SeriesLimit();
   readonly sources = new Set<Recorder>();
-  /** Drops counted by the metrics themselves (series overflow), by reason. */
-  readonly own = new Map<string, number>();
   /** Totals of recorders that were closed, so the counter never goes back. */
   readonly retired = new Map<string, number>();
 
@@ -51,7 +42,6 @@ class RegistryMetrics {
         existing ??
           new prom.Counter({ name, help: `Higress ai-statistics counter ${m} (route.<route>.upstream.<cluster>.model.<model>.consumer.<consumer>.metric.${m})`, labelNames: [...LABELS], registers: [registry] }),
       );
-      this.series.set(m, new Set());
     }
     const totals = (): Map<string, number> => this.dropTotals();
     if (registry.getSingleMetric("aistats_dropped_total") === undefined) {
@@ -72,7 +62,7 @@ class RegistryMetrics {
     const out = new Map<string, number>(this.retired);
     out.set(SERIES_DROP, 0);
     for (const r of this.sources) for (const [reason, value] of Object.entries(r.drops())) out.set(reason, (out.get(reason) ?? 0) + value);
-    for (const [reason, value] of this.own) out.set(reason, (out.get(reason) ?? 0) + value);
+    out.set(SERIES_DROP, (out.get(SERIES_DROP) ?? 0) + this.series.overflowed);
     return out;
   }
 }
@@ -97,29 +87,10 @@ export class Metrics {
     m.sources.add(recorder);
   }
 
-  #label(value: string): string {
-    const max = this.#limits.maxLabelLength;
-    return value.length > max ? value.slice(0, max) : value;
-  }
-
   add(c: AistatsCounter): void {
     const counter = this.#m.counters.get(c.metric);
-    const series = this.#m.series.get(c.metric);
-    if (counter === undefined || series === undefined) return;
-    let labels: Record<string, string> = {
-      ai_route: this.#label(c.route),
-      ai_cluster: this.#label(c.cluster),
-      ai_model: this.#label(c.model),
-      ai_consumer: this.#label(c.consumer),
-    };
-    const key = `${labels.ai_route}\u0000${labels.ai_cluster}\u0000${labels.ai_model}\u0000${labels.ai_consumer}`;
-    if (!series.has(key)) {
-      if (series.size >= this.#limits.maxSeries) {
-        labels = { ai_route: OVERFLOW, ai_cluster: OVERFLOW, ai_model: OVERFLOW, ai_consumer: OVERFLOW };
-        this.#m.own.set(SERIES_DROP, (this.#m.own.get(SERIES_DROP) ?? 0) + 1);
-      } else series.add(key);
-    }
-    counter.inc(labels, c.value);
+    if (counter === undefined) return;
+    counter.inc(this.#m.series.labels(c.metric, LABELS, [c.route, c.cluster, c.model, c.consumer], this.#limits), c.value);
   }
 
   /** The recorder is closed: its drop totals stay in the counter. */
