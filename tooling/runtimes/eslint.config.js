@@ -1,0 +1,3 @@
+import { base } from "@aistats/eslint-config";
+
+export default [...base];
