@@ -2,7 +2,7 @@
 // (the Node and edge hosts build on it). See README.md.
 export { AistatsConfigError, type ConfigInput } from "./config.js";
 export type { ForEachHeaders, HeaderValue, HeadersInput } from "./headers.js";
-export type { AistatsCounter, AistatsRecord, CounterMetric, DropReason, JsonValue } from "./records.js";
+export { COUNTER_METRICS, type AistatsCounter, type AistatsRecord, type CounterMetric, type DropReason, type JsonValue } from "./records.js";
 export {
   createRecorder,
   type BodyChunk,

@@ -16,6 +16,17 @@ export type CounterMetric =
   | "llm_service_duration"
   | "llm_duration_count";
 
+/** Every Higress counter, in Higress's order. */
+export const COUNTER_METRICS: readonly CounterMetric[] = Object.freeze([
+  "input_token",
+  "output_token",
+  "total_token",
+  "llm_first_token_duration",
+  "llm_stream_duration_count",
+  "llm_service_duration",
+  "llm_duration_count",
+]);
+
 /** One counter increment of a final record, with its labels as structure (names contain dots). */
 export interface AistatsCounter {
   /** The metric alone: `input_token`, …, `llm_duration_count`. */

@@ -3,18 +3,9 @@
 // `aistats_dropped_total{reason}`, on a prom-client 15 registry. One set of metric objects per
 // registry, shared by every factory that uses it (a second createAiStatistics on the same registry
 // adds to the same counters instead of failing on a duplicate name).
-import { SERIES_DROP, SeriesLimit, type AistatsCounter, type Recorder, type SeriesLimits } from "@aistats/host";
+import { COUNTER_METRICS, SERIES_DROP, SeriesLimit, type AistatsCounter, type Recorder, type SeriesLimits } from "@aistats/host";
 import type { Counter, Registry } from "prom-client";
 
-export const HIGRESS_METRICS = [
-  "input_token",
-  "output_token",
-  "total_token",
-  "llm_first_token_duration",
-  "llm_stream_duration_count",
-  "llm_service_duration",
-  "llm_duration_count",
-] as const;
 
 const LABELS = ["ai_route", "ai_cluster", "ai_model", "ai_consumer"] as const;
 
@@ -34,7 +25,7 @@ class RegistryMetrics {
   readonly retired = new Map<string, number>();
 
   constructor(prom: PromClient, registry: Registry) {
-    for (const m of HIGRESS_METRICS) {
+    for (const m of COUNTER_METRICS) {
       const name = `route_upstream_model_consumer_metric_${m}`;
       const existing = registry.getSingleMetric(name) as Counter<string> | undefined;
       this.counters.set(
