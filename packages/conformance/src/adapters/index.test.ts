@@ -16,8 +16,8 @@ describe("adapter registry", () => {
   });
 
   it("`all` is every host adapter, in registry order, and never the test-only fixture", () => {
-    expect(resolveAdapterNames("all")).toEqual(["core", "core-wasm", "proxy-wasm", "node"]);
-    expect(Object.keys(ADAPTERS)).toEqual(["fixture", "core", "core-wasm", "proxy-wasm", "node"]);
+    expect(resolveAdapterNames("all")).toEqual(["core", "core-wasm", "proxy-wasm", "node", "edge", "edge:workerd", "edge:deno", "edge:bun"]);
+    expect(Object.keys(ADAPTERS)).toEqual(["fixture", "core", "core-wasm", "proxy-wasm", "node", "edge", "edge:workerd", "edge:deno", "edge:bun"]);
   });
 
   it("passes the options to the factory: the fixture adapter refuses to start without --fixture and replays the file given", async () => {

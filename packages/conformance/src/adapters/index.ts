@@ -38,6 +38,26 @@ export const ADAPTERS: Readonly<Record<string, AdapterEntry>> = {
     load: () => import("./node.js"),
     inAll: true,
   },
+  edge: {
+    description: "@aistats/edge's stats.wrap(handler) in this Node process: Node's fetch (Request, Response) and Web Streams, all in-process",
+    load: () => import("./edge.js"),
+    inAll: true,
+  },
+  "edge:workerd": {
+    description: "@aistats/edge inside workerd (an ES module worker, no nodejs_compat; the player bundled by esbuild, the runtime from npm, started once per run)",
+    load: async () => ({ default: (await import("./edge-runtime.js")).runtimeAdapter("workerd") }),
+    inAll: true,
+  },
+  "edge:deno": {
+    description: "@aistats/edge inside Deno (Deno.serve, --allow-net --allow-env only; the player bundled by esbuild, the runtime from npm, started once per run)",
+    load: async () => ({ default: (await import("./edge-runtime.js")).runtimeAdapter("deno") }),
+    inAll: true,
+  },
+  "edge:bun": {
+    description: "@aistats/edge inside Bun (Bun.serve, --no-install; the player bundled by esbuild, the runtime from npm, started once per run)",
+    load: async () => ({ default: (await import("./edge-runtime.js")).runtimeAdapter("bun") }),
+    inAll: true,
+  },
 };
 
 export class UnknownAdapterError extends Error {
