@@ -14,8 +14,8 @@ import { AistatsConfigError, createAiStatistics, type AiStatistics, type Aistats
 import { passThroughResult, type ExchangeResult } from "../adapter.js";
 import type { CaseScript, HeaderList } from "../case-format.js";
 import { exchangeSteps } from "../exchange-steps.js";
+import { byteLength as sum, exchangeResult } from "./result.js";
 
-const utf8 = new TextEncoder();
 /** Left out of the Fetch headers, as the node adapter leaves them out of node:http's. */
 const HOP = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "host", "te", "upgrade", "proxy-connection"]);
 /** The authority used when a case names none (the Request needs an absolute URL). */
@@ -36,36 +36,29 @@ function fetchHeaders(list: HeaderList): Headers {
   for (const [name, value] of list) {
     const n = name.toLowerCase();
     if (n.startsWith(":") || HOP.has(n)) continue;
-    try {
-      headers.append(n, value);
-    } catch (error) {
-      throw new NotExpressibleError(`header ${JSON.stringify(name)}: ${JSON.stringify(value)} (${(error as Error).message})`);
-    }
+    expressible(`header ${JSON.stringify(name)}: ${JSON.stringify(value)}`, () => headers.append(n, value));
     if (headers.get(n)?.endsWith(value.trim()) !== true) throw new NotExpressibleError(`header ${JSON.stringify(name)} value ${JSON.stringify(value)} is not kept as written`);
   }
   return headers;
 }
 
-/** Bytes received, cut into the chunks that were sent (each was awaited before the next was sent). */
-function cut(received: readonly Uint8Array[], sent: readonly number[]): Uint8Array[] {
-  const total = received.reduce((a, b) => a + b.length, 0);
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const c of received) {
-    all.set(c, at);
-    at += c.length;
+/** Builds a Fetch object, or says which part of the case the Fetch API refused. */
+function expressible<T>(what: string, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    throw new NotExpressibleError(`${what} (${(error as Error).message})`);
   }
-  const out: Uint8Array[] = [];
-  at = 0;
-  for (const n of sent) {
-    out.push(all.subarray(at, Math.min(total, at + n)));
-    at += n;
-  }
-  if (at < total) out.push(all.subarray(at));
-  return out;
 }
 
-const sum = (chunks: readonly Uint8Array[]): number => chunks.reduce((a, b) => a + b.length, 0);
+/** Enqueues a step's bytes (remembering the size sent) and closes the stream at its end. */
+function feed(controller: ReadableStreamDefaultController<Uint8Array>, step: { bytes: Uint8Array; endOfStream: boolean }, sent: number[], closeNow: boolean): void {
+  if (step.bytes.length > 0) {
+    sent.push(step.bytes.length);
+    controller.enqueue(step.bytes.slice());
+  }
+  if (closeNow && step.endOfStream) controller.close();
+}
 
 /** A stream the player feeds by hand. */
 function pushStream(): { stream: ReadableStream<Uint8Array>; controller: ReadableStreamDefaultController<Uint8Array> } {
@@ -92,6 +85,22 @@ class Run {
   fail(error: unknown): void {
     this.failure ??= error instanceof Error ? error : new Error(String(error));
     this.wake();
+  }
+  /** Reads `body` to its end in the background, keeping a copy of each chunk; `ended` at the end. */
+  drain(body: ReadableStream<Uint8Array> | null, into: Uint8Array[], ended: () => void, started?: (reader: ReadableStreamDefaultReader<Uint8Array>) => void): void {
+    const reader = body?.getReader() ?? null;
+    if (reader !== null) started?.(reader);
+    void (async () => {
+      for (;;) {
+        const next = await reader?.read();
+        if (next === undefined || next.done) break;
+        into.push(next.value.slice());
+        this.wake();
+      }
+    })().then(
+      () => void (ended(), this.wake()),
+      (error: unknown) => this.fail(error),
+    );
   }
   /** Waits for `cond`, woken by every event and polled every few ms (no wall clock: workerd's stands still). */
   async until(what: string, cond: () => boolean): Promise<void> {
@@ -135,39 +144,9 @@ export async function playCase(script: CaseScript): Promise<ExchangeResult> {
   const upstream = stats.wrap(async (request: Request): Promise<Response> => {
     r.handlerCalled = true;
     r.wake();
-    const reading = (async () => {
-      if (request.body === null) return;
-      const reader = request.body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        r.upstreamBytes.push(value.slice());
-        r.wake();
-      }
-    })().then(
-      () => void ((r.upstreamEnded = true), r.wake()),
-      (error: unknown) => r.fail(error),
-    );
-    void reading;
+    r.drain(request.body, r.upstreamBytes, () => (r.upstreamEnded = true));
     return new Promise<Response>((resolve) => (answer = resolve));
   });
-
-  const readClient = async (response: Response): Promise<void> => {
-    if (response.body === null) {
-      r.clientDone = true;
-      r.wake();
-      return;
-    }
-    const reader = (r.clientReader = response.body.getReader());
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      r.clientBytes.push(value.slice());
-      r.wake();
-    }
-    r.clientDone = true;
-    r.wake();
-  };
 
   try {
     for (const step of exchangeSteps(script)) {
@@ -185,15 +164,10 @@ export async function playCase(script: CaseScript): Promise<ExchangeResult> {
             init.body = requestBody.stream;
             init.duplex = "half";
           }
-          let request: Request;
-          try {
-            request = new Request(`http://${authority}${path}`, init);
-          } catch (error) {
-            throw new NotExpressibleError(`request ${method} http://${authority}${path} (${(error as Error).message})`);
-          }
+          const request = expressible(`request ${method} http://${authority}${path}`, () => new Request(`http://${authority}${path}`, init));
           clientResponse = upstream(request);
           clientResponse.then(
-            (response) => readClient(response).catch((error: unknown) => r.fail(error)),
+            (response) => r.drain(response.body, r.clientBytes, () => (r.clientDone = true), (reader) => (r.clientReader = reader)),
             (error: unknown) => r.fail(error),
           );
           await r.until("the request at the upstream", () => r.handlerCalled && (!step.endOfStream || r.upstreamEnded));
@@ -201,11 +175,7 @@ export async function playCase(script: CaseScript): Promise<ExchangeResult> {
         }
         case "request-body": {
           const total = sum(r.upstreamBytes) + step.bytes.length;
-          if (step.bytes.length > 0) {
-            sentUp.push(step.bytes.length);
-            requestBody!.controller.enqueue(step.bytes.slice());
-          }
-          if (step.endOfStream) requestBody!.controller.close();
+          feed(requestBody!.controller, step, sentUp, true);
           await r.until("the request bytes upstream", () => sum(r.upstreamBytes) >= total && (!step.endOfStream || r.upstreamEnded));
           break;
         }
@@ -216,12 +186,7 @@ export async function playCase(script: CaseScript): Promise<ExchangeResult> {
           const nullBody = status === 101 || status === 204 || status === 205 || status === 304;
           if (nullBody && !step.endOfStream) throw new NotExpressibleError(`status ${status} with a response body`);
           upstreamBody = step.endOfStream ? null : pushStream();
-          let response: Response;
-          try {
-            response = new Response(upstreamBody?.stream ?? null, { status, headers });
-          } catch (error) {
-            throw new NotExpressibleError(`response status ${status} (${(error as Error).message})`);
-          }
+          const response = expressible(`response status ${status}`, () => new Response(upstreamBody?.stream ?? null, { status, headers }));
           answer!(response);
           const wrapped = await clientResponse!;
           if (wrapped.status !== status) throw new Error(`the client got status ${wrapped.status}, the upstream sent ${status}`);
@@ -229,10 +194,7 @@ export async function playCase(script: CaseScript): Promise<ExchangeResult> {
         }
         case "response-body": {
           const total = sum(r.clientBytes) + step.bytes.length;
-          if (step.bytes.length > 0) {
-            sentDown.push(step.bytes.length);
-            upstreamBody!.controller.enqueue(step.bytes.slice());
-          }
+          feed(upstreamBody!.controller, step, sentDown, false);
           await r.until("the response bytes at the client", () => sum(r.clientBytes) >= total);
           if (step.endOfStream) upstreamBody!.controller.close();
           break;
@@ -247,26 +209,7 @@ export async function playCase(script: CaseScript): Promise<ExchangeResult> {
       }
     }
     if (r.failure !== null) throw r.failure;
-    const st = stats.recorder.stats();
-    if (st.activeExchanges !== 0 || st.arenaUsedBytes !== 0) throw new Error(`exchanges left open: ${JSON.stringify(st)}`);
-    if (st.hostErrors !== 0) throw new Error("@aistats/edge failed open on this exchange");
-    const last = r.records.at(-1);
-    const metrics: Record<string, number> = {};
-    for (const rec of r.records) for (const c of rec.counters) metrics[c.name] = (metrics[c.name] ?? 0) + c.value;
-    return {
-      skipped: st.skippedExchanges === 1,
-      log: last === undefined ? null : (last.log as Record<string, unknown>),
-      logFields: { ...(last?.logFields ?? {}) },
-      span: { ...(last?.span ?? {}) },
-      metrics,
-      clientChunks: cut(r.clientBytes, sentDown),
-      upstreamChunks: cut(r.upstreamBytes, sentUp),
-      records: {
-        logForm: "json",
-        logs: r.records.map((rec) => utf8.encode(rec.logText)),
-        logFields: r.records.flatMap((rec) => Object.entries(rec.logFieldsEscaped).map(([k, v]): [string, Uint8Array] => [k, utf8.encode(v)])),
-      },
-    };
+    return exchangeResult("@aistats/edge", stats.recorder.stats(), r.records, { received: r.clientBytes, sent: sentDown }, { received: r.upstreamBytes, sent: sentUp });
   } finally {
     await r.clientReader?.cancel().catch(() => {});
     try {
