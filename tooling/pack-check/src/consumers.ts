@@ -323,3 +323,126 @@ if (wasmLog !== jsLog) {
 }
 console.log(JSON.stringify({ wasmLog }));
 `;
+
+// @aistats/edge in a new project, with Node's own fetch classes (Request, Response, Web Streams):
+// a bad configuration is rejected with AistatsConfigError naming the field; a wrapped handler
+// gets the request's bytes and returns the upstream's JSON answer; the client reads exactly those
+// bytes; the logger gets one line {"ai_log":{…}} with the expected log; metrics() has the input
+// token counter with its Higress labels; every arena block is back. It prints one JSON line
+// (exit 1 with the list of mismatches otherwise).
+const INPUT_TOKEN_SERIES = `route_upstream_model_consumer_metric_input_token{ai_route="r1",ai_cluster="c1",ai_model="${EXPECTED_LOG.model}",ai_consumer="none"} 9`;
+
+const edgeBody = `
+const CONFIG = ${JSON.stringify(JSON.stringify(CONFIG))};
+const REQUEST = ${JSON.stringify(JSON.stringify(REQUEST))};
+const RESPONSE = ${JSON.stringify(JSON.stringify(RESPONSE))};
+const EXPECTED = ${JSON.stringify(EXPECTED_LOG)};
+const SERIES = ${JSON.stringify(INPUT_TOKEN_SERIES)};
+
+async function main(): Promise<void> {
+  const problems: string[] = [];
+
+  let configField = "(accepted)";
+  try {
+    createAiStatistics({ attributes: [{ key: "a", value_source: "response_streaming_body", value: "x", rule: "middle" }] });
+  } catch (e) {
+    configField = e instanceof AistatsConfigError ? e.field : "not an AistatsConfigError: " + String(e);
+  }
+  if (configField !== "attributes[0].rule") problems.push("edge: bad configuration gave " + configField);
+
+  const lines: string[] = [];
+  let clock = 0;
+  const stats = createAiStatistics(CONFIG, {
+    now: () => clock,
+    route: () => "r1",
+    cluster: () => "c1",
+    logger: (line: string) => {
+      lines.push(line);
+    },
+  });
+  let upstreamGot = "";
+  const handler = stats.wrap(async (request: Request) => {
+    upstreamGot = await request.text();
+    clock = 100;
+    return new Response(RESPONSE, { status: 200, headers: { "content-type": "application/json" } });
+  });
+  const response = await handler(
+    new Request("https://api.example.com/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: REQUEST }),
+  );
+  clock = 150;
+  const clientGot = await response.text();
+  if (upstreamGot !== REQUEST) problems.push("edge: the handler got " + JSON.stringify(upstreamGot));
+  if (clientGot !== RESPONSE || response.status !== 200) problems.push("edge: the client got " + response.status + " " + JSON.stringify(clientGot));
+  if (lines.length !== 1) problems.push("edge: " + lines.length + " log lines, expected one: " + JSON.stringify(lines));
+  const line = lines[0] ?? "{}";
+  const log = JSON.parse(line).ai_log ?? {};
+  for (const [key, value] of Object.entries(EXPECTED)) {
+    if (log[key] !== value) problems.push("edge: ai_log." + key + " = " + JSON.stringify(log[key]) + ", expected " + JSON.stringify(value));
+  }
+  if (log.llm_service_duration !== 150) problems.push("edge: llm_service_duration " + JSON.stringify(log.llm_service_duration) + ", expected 150");
+  const metrics = stats.metrics();
+  if (!metrics.split("\\n").includes(SERIES)) problems.push("edge: metrics() has no " + SERIES + "\\n" + metrics);
+  if (!stats.metricsContentType.startsWith("text/plain")) problems.push("edge: metricsContentType " + stats.metricsContentType);
+  const s = stats.recorder.stats();
+  if (s.activeExchanges !== 0 || s.arenaUsedBytes !== 0) problems.push("edge: " + JSON.stringify(s));
+
+  if (problems.length > 0) {
+    console.error(problems.join("\\n"));
+    process.exit(1);
+  }
+  console.log(JSON.stringify({ flavor: FLAVOR, edgeLine: line, resolved: RESOLVED }));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
+`;
+
+function edgeAsJavaScript(ts: string): string {
+  return ts
+    .replace(/\): Promise<void> \{/g, ") {")
+    .replace(/const (problems|lines): string\[\] = \[\];/g, "const $1 = [];")
+    .replace(/\(line: string\)/g, "(line)")
+    .replace(/\(request: Request\)/g, "(request)");
+}
+
+// A type error edge's declarations must report: proves TypeScript read them (not `any`).
+const edgeTypesAreReal = `
+export function edgeTypesAreReal(): void {
+  // @ts-expect-error wrap takes a fetch handler, not a URL
+  createAiStatistics().wrap("https://api.openai.com");
+  // @ts-expect-error metrics() is Prometheus text, not a number
+  const n: number = createAiStatistics().metrics();
+  void n;
+}
+`;
+
+export const edgeEsm = `import { fileURLToPath } from "node:url";
+import { AistatsConfigError, createAiStatistics } from "@aistats/edge";
+
+const FLAVOR = "esm";
+const RESOLVED = { edge: fileURLToPath(import.meta.resolve("@aistats/edge")) };
+${edgeAsJavaScript(edgeBody)}`;
+
+export const edgeCjs = `"use strict";
+const { AistatsConfigError, createAiStatistics } = require("@aistats/edge");
+
+const FLAVOR = "cjs";
+const RESOLVED = { edge: require.resolve("@aistats/edge") };
+${edgeAsJavaScript(edgeBody)}`;
+
+/** TypeScript, ES module (.mts under nodenext, or .ts under bundler). */
+export const edgeTsEsm = (flavor: string): string => `import { fileURLToPath } from "node:url";
+import { AistatsConfigError, createAiStatistics } from "@aistats/edge";
+
+const FLAVOR = ${JSON.stringify(flavor)};
+const RESOLVED = { edge: fileURLToPath(import.meta.resolve("@aistats/edge")) };
+${edgeBody}${edgeTypesAreReal}`;
+
+/** TypeScript, CommonJS (.cts under nodenext). */
+export const edgeTsCjs = `import { AistatsConfigError, createAiStatistics } from "@aistats/edge";
+
+const FLAVOR = "ts-nodenext-cjs";
+const RESOLVED = { edge: require.resolve("@aistats/edge") };
+${edgeBody}${edgeTypesAreReal}`;

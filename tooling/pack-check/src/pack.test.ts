@@ -15,15 +15,19 @@ import {
   ascWithoutPeerCjs,
   ascWithoutPeerEsm,
   cjs,
+  edgeCjs,
+  edgeEsm,
+  edgeTsCjs,
+  edgeTsEsm,
   esm,
   EXPECTED_LOG,
   tsCjs,
   tsEsm,
 } from "./consumers.js";
 import { freshDir, npm, removeFreshDirs, run, runExpectingFailure, writeFiles } from "./exec.js";
-import { pack, problemsOf, publishedWorkspacePackages, type Packed } from "./tarballs.js";
+import { pack, problemsOf, publishedWorkspacePackages, specifiersOf, type Packed } from "./tarballs.js";
 
-const PUBLISHED = ["@aistats/stats-core", "@aistats/host", "@aistats/proxy-wasm-host", "@aistats/proxy-wasm", "@aistats/node"];
+const PUBLISHED = ["@aistats/stats-core", "@aistats/host", "@aistats/proxy-wasm-host", "@aistats/proxy-wasm", "@aistats/node", "@aistats/edge"];
 
 const require = createRequire(import.meta.url);
 // The workspace's own tools, used by path: nothing is downloaded for the TypeScript projects.
@@ -131,6 +135,23 @@ describe("the tarballs", () => {
     }
   });
 
+  it("@aistats/edge: the ESM and CommonJS builds and their declarations; host and stats-core at their versions, no peers; builds importing only @aistats/host", () => {
+    const p = packed.get("@aistats/edge")!;
+    expect(p.files).toEqual(["README.md", "dist/index.cjs", "dist/index.d.cts", "dist/index.d.ts", "dist/index.js", "package.json"].sort());
+    expect(p.manifest.dependencies).toEqual({
+      "@aistats/host": packed.get("@aistats/host")!.manifest.version,
+      "@aistats/stats-core": packed.get("@aistats/stats-core")!.manifest.version,
+    });
+    expect(p.manifest.peerDependencies ?? {}).toEqual({});
+    // It runs in workerd, Deno and Bun: its builds import nothing but @aistats/host (packages/edge's
+    // no-node-builtins test follows the whole graph on the built files; this is the tarball's copy).
+    for (const file of ["dist/index.js", "dist/index.cjs"]) {
+      const text = readFileSync(join(p.unpackedDir, file), "utf8");
+      expect([...new Set(specifiersOf(text))]).toEqual(["@aistats/host"]);
+      expect(text).not.toMatch(/\b(?:Buffer|process)\./);
+    }
+  });
+
   it("@aistats/proxy-wasm: plugin.wasm", () => {
     const p = packed.get("@aistats/proxy-wasm")!;
     expect(p.files).toEqual(["README.md", "build/plugin.wasm", "package.json"].sort());
@@ -151,6 +172,16 @@ function expectResolvedInside(project: string, resolved: Record<string, string>,
   // @aistats/host's stats-core dependency is the tarball's copy at the top, not a second one.
   expect(existsSync(join(project, "node_modules", "@aistats", "host", "node_modules"))).toBe(false);
   expect(resolved.wasm).toMatch(/@aistats[\\/]proxy-wasm[\\/]build[\\/]plugin\.wasm$/);
+}
+
+/** @aistats/edge resolved inside the project, to the build of that module system, sharing the project's one host and core. */
+function expectEdgeInside(project: string, stdout: string, build: "js" | "cjs"): void {
+  const line = stdout.trim().split("\n").at(-1) ?? "";
+  const out = JSON.parse(line) as { edgeLine: string; resolved: { edge: string } };
+  expect(JSON.parse(out.edgeLine).ai_log).toMatchObject(EXPECTED_LOG);
+  expect(relative(project, out.resolved.edge).startsWith(`node_modules${sep}`), `@aistats/edge resolved to ${out.resolved.edge}`).toBe(true);
+  expect(out.resolved.edge).toMatch(new RegExp(`@aistats[\\\\/]edge[\\\\/]dist[\\\\/]index\\.${build}$`));
+  expect(existsSync(join(project, "node_modules", "@aistats", "edge", "node_modules"))).toBe(false);
 }
 
 interface ScenarioOutput {
@@ -177,12 +208,16 @@ describe("a new ES module project", () => {
     await npm(["init", "-y"], project);
     await npm(["pkg", "set", "type=module"], project);
     await npm(["install", ...tarballs(...ALL)], project);
-    await writeFiles(project, { "use.mjs": esm, "asc-missing.mjs": ascWithoutPeerEsm });
+    await writeFiles(project, { "use.mjs": esm, "asc-missing.mjs": ascWithoutPeerEsm, "edge.mjs": edgeEsm });
   });
 
   it("imports stats-core, host, proxy-wasm-host and plugin.wasm and records one exchange with each", async () => {
     const out = scenarioOutput((await run("node", ["use.mjs"], { cwd: project })).stdout);
     expectResolvedInside(project, out.resolved, "js");
+  });
+
+  it("imports @aistats/edge, wraps a handler and serves one request with Node's Request and Response", async () => {
+    expectEdgeInside(project, (await run("node", ["edge.mjs"], { cwd: project })).stdout, "js");
   });
 
   it("gets a clear error from asc-build without the optional assemblyscript peer", async () => {
@@ -199,12 +234,16 @@ describe("a new CommonJS project (npm init -y)", () => {
     const manifest = JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as { type?: string };
     expect(manifest.type ?? "commonjs").toBe("commonjs");
     await npm(["install", ...tarballs(...ALL)], project);
-    await writeFiles(project, { "use.js": cjs, "asc-missing.js": ascWithoutPeerCjs });
+    await writeFiles(project, { "use.js": cjs, "asc-missing.js": ascWithoutPeerCjs, "edge.js": edgeCjs });
   });
 
   it("requires stats-core, host, proxy-wasm-host and plugin.wasm and records one exchange with each", async () => {
     const out = scenarioOutput((await run("node", ["use.js"], { cwd: project })).stdout);
     expectResolvedInside(project, out.resolved, "cjs");
+  });
+
+  it("requires @aistats/edge, wraps a handler and serves one request with Node's Request and Response", async () => {
+    expectEdgeInside(project, (await run("node", ["edge.js"], { cwd: project })).stdout, "cjs");
   });
 
   it("requires asc-build and gets a clear error without the optional assemblyscript peer", async () => {
@@ -246,12 +285,16 @@ describe("a new strict TypeScript project, module nodenext", () => {
       }),
       "src/use.mts": tsEsm("ts-nodenext-esm"),
       "src/use.cts": tsCjs,
+      "src/edge.mts": edgeTsEsm("ts-nodenext-esm"),
+      "src/edge.cts": edgeTsCjs,
     });
     explain = (await run(process.execPath, [tsc, "-p", ".", "--explainFiles"], { cwd: project })).stdout;
   });
 
   it("type-checks an ES module and a CommonJS module against the ESM and CJS declarations", () => {
     expect(packageDeclarations(explain)).toEqual([
+      "@aistats/edge/dist/index.d.cts",
+      "@aistats/edge/dist/index.d.ts",
       "@aistats/host/dist/index.d.cts",
       "@aistats/host/dist/index.d.ts",
       "@aistats/proxy-wasm-host/dist/index.d.cts",
@@ -266,6 +309,8 @@ describe("a new strict TypeScript project, module nodenext", () => {
     expectResolvedInside(project, esmOut.resolved, "js");
     const cjsOut = scenarioOutput((await run("node", ["out/use.cjs"], { cwd: project })).stdout);
     expectResolvedInside(project, cjsOut.resolved, "cjs");
+    expectEdgeInside(project, (await run("node", ["out/edge.mjs"], { cwd: project })).stdout, "js");
+    expectEdgeInside(project, (await run("node", ["out/edge.cjs"], { cwd: project })).stdout, "cjs");
   });
 
   it("fails to compile a call that does not fit the declarations", async () => {
@@ -288,9 +333,11 @@ describe("a new strict TypeScript project, moduleResolution bundler", () => {
         include: ["src"],
       }),
       "src/use.ts": tsEsm("ts-bundler"),
+      "src/edge.ts": edgeTsEsm("ts-bundler"),
     });
     const { stdout } = await run(process.execPath, [tsc, "-p", ".", "--explainFiles"], { cwd: project });
     expect(packageDeclarations(stdout)).toEqual([
+      "@aistats/edge/dist/index.d.ts",
       "@aistats/host/dist/index.d.ts",
       "@aistats/proxy-wasm-host/dist/index.d.ts",
       "@aistats/stats-core/dist/index.d.ts",

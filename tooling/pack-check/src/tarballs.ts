@@ -110,7 +110,8 @@ const SPECIFIERS = [
   /(?<![\w$.])(?:import|require)\s*\(\s*["']([^"']+)["']\s*\)/g,
 ];
 
-function specifiersOf(text: string): string[] {
+/** The import / export-from / import() / require() specifiers of a JavaScript or TypeScript file. */
+export function specifiersOf(text: string): string[] {
   // Comments are no imports (a doc comment may show one as an example).
   const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`\\])\/\/.*$/gm, "$1");
   return SPECIFIERS.flatMap((re) => [...code.matchAll(re)].map((m) => m[1]!));
