@@ -1,17 +1,18 @@
 // The root README's "Edge runtimes" examples, run as written: each code block is taken from
-// README.md (the fence after `<!-- test: workers-example -->` / `<!-- test: deno-example -->`), so
+// README.md (the fence after `<!-- test: workers-example -->`, `deno-example`, `bun-example`), so
 // the README and this test cannot drift apart.
 //   - The Worker is bundled with @aistats/runtimes' bundle() (esbuild, platform neutral, workerd
 //     conditions; a Node built-in would fail it) and served by real workerd, UPSTREAM a binding.
 //   - The Deno server runs in real Deno from a new project folder whose package.json and
 //     node_modules/@aistats/edge are what `npm i @aistats/edge` leaves — so Deno resolves the bare
 //     `@aistats/edge` import to the built dist through the package's exports, as in a user's
-//     project (not a bundle: that would prove esbuild's resolution, not Deno's).
+//     project (not a bundle: that would prove esbuild's resolution, not Deno's). The Bun server
+//     the same way, in real Bun.
 // Each is driven by the official openai SDK pointed at the runtime, against a loopback node:http
 // upstream answering Chat Completions as an SSE stream with usage and as one JSON document.
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { bundle, startDeno, type RunningServer } from "@aistats/runtimes";
+import { bundle, startBun, startDeno, type RunningServer } from "@aistats/runtimes";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, readmeExample, recordLines, userProject } from "./support/fixtures.js";
@@ -91,7 +92,11 @@ function expectExchanges(got: Awaited<ReturnType<typeof converse>>): void {
     stream_options: { include_usage: true },
   });
   expect(JSON.parse(chats[1]!.body)).toEqual({ model: "gpt-4o-mini", messages: [{ role: "user", content: QUESTION }] });
-  for (const r of chats) expect(r.headers.authorization).toBe("Bearer sk-test-key");
+  for (const r of chats) {
+    expect(r.headers.authorization).toBe("Bearer sk-test-key");
+    // The runtime's fetch sets Host from the URL (the client's Host would break a real provider).
+    expect(r.headers.host).toBe(new URL(upstream.url).host);
+  }
 }
 
 function expectRecordLine(line: string, expected: Record<string, unknown>): Record<string, unknown> {
@@ -102,6 +107,29 @@ function expectRecordLine(line: string, expected: Record<string, unknown>): Reco
   expect(log).toMatchObject({ model: MODEL, chat_round: 1, ...expected });
   expect(log.llm_service_duration).toEqual(expect.any(Number));
   return log;
+}
+
+/** A server example (Deno, Bun): the exchanges, the records and /metrics. */
+async function expectServerExample(server: RunningServer): Promise<void> {
+  const got = await converse(server);
+  expectExchanges(got);
+  const { stream, normal } = await finalLines(server);
+  const streamLog = expectRecordLine(stream, {
+    response_type: "stream",
+    input_token: STREAM_USAGE.prompt_tokens,
+    output_token: STREAM_USAGE.completion_tokens,
+  });
+  expect(streamLog.llm_first_token_duration).toEqual(expect.any(Number));
+  expectRecordLine(normal, { response_type: "normal", input_token: JSON_USAGE.prompt_tokens, output_token: JSON_USAGE.completion_tokens });
+
+  const res = await fetch(`${server.url}/metrics`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+  const text = await res.text();
+  const labels = `{ai_route="chat",ai_cluster="openai",ai_model="${MODEL}",ai_consumer="none"}`;
+  expect(text).toContain(`route_upstream_model_consumer_metric_input_token${labels} ${STREAM_USAGE.prompt_tokens + JSON_USAGE.prompt_tokens}\n`);
+  expect(text).toContain(`route_upstream_model_consumer_metric_output_token${labels} ${STREAM_USAGE.completion_tokens + JSON_USAGE.completion_tokens}\n`);
+  expect(text).toMatch(/^aistats_dropped_total\{reason="arena_full"\} 0$/m);
 }
 
 describe("README: the Cloudflare Worker", () => {
@@ -151,31 +179,29 @@ describe("README: the Deno server", () => {
   });
 
   it("forwards the SDK's chat completions unchanged, logs the records and serves the counters on /metrics", async () => {
-    const got = await converse(server);
-    expectExchanges(got);
-    const { stream, normal } = await finalLines(server);
-    const streamLog = expectRecordLine(stream, {
-      response_type: "stream",
-      input_token: STREAM_USAGE.prompt_tokens,
-      output_token: STREAM_USAGE.completion_tokens,
-    });
-    expect(streamLog.llm_first_token_duration).toEqual(expect.any(Number));
-    expectRecordLine(normal, { response_type: "normal", input_token: JSON_USAGE.prompt_tokens, output_token: JSON_USAGE.completion_tokens });
+    await expectServerExample(server);
+  });
+});
 
-    const res = await fetch(`${server.url}/metrics`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
-    const text = await res.text();
-    const labels = `{ai_route="chat",ai_cluster="openai",ai_model="${MODEL}",ai_consumer="none"}`;
-    expect(text).toContain(`route_upstream_model_consumer_metric_input_token${labels} ${STREAM_USAGE.prompt_tokens + JSON_USAGE.prompt_tokens}\n`);
-    expect(text).toContain(`route_upstream_model_consumer_metric_output_token${labels} ${STREAM_USAGE.completion_tokens + JSON_USAGE.completion_tokens}\n`);
-    expect(text).toMatch(/^aistats_dropped_total\{reason="arena_full"\} 0$/m);
+describe("README: the Bun server", () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    const example = readmeExample("bun-example");
+    expect(example.lang).toBe("ts");
+    const project = await userProject("bun", { "server.ts": example.code });
+    cleanups.push(() => rm(project, { recursive: true, force: true }));
+    server = await startBun(join(project, "server.ts"), { env: { UPSTREAM: upstream.url } });
+    cleanups.push(() => server.stop());
+  });
+
+  it("forwards the SDK's chat completions unchanged, logs the records and serves the counters on /metrics", async () => {
+    await expectServerExample(server);
   });
 });
 
 // Keeps the written example files honest about what they are: plain TypeScript a user pastes.
 it("the examples import only @aistats/edge", () => {
-  for (const name of ["workers-example", "deno-example"]) {
+  for (const name of ["workers-example", "deno-example", "bun-example"]) {
     const imports = [...readmeExample(name).code.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
     expect(imports).toEqual(["@aistats/edge"]);
   }
