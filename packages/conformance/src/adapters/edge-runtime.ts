@@ -3,6 +3,9 @@
 // Node built-ins: a `node:` import would fail the bundle) and starts the runtime once through
 // @aistats/runtimes on a loopback port; each case is POSTed to it as JSON (bytes as base64,
 // src/edge/wire.ts) and its ExchangeResult decoded from the answer; teardown() stops it.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundle, startBun, startDeno, startWorkerd, type RunningServer } from "@aistats/runtimes";
 import { defineAdapter, type AdapterFactory } from "../adapter.js";
@@ -22,15 +25,19 @@ const start: Record<EdgeRuntime, (script: string) => Promise<RunningServer>> = {
 export function runtimeAdapter(runtime: EdgeRuntime): AdapterFactory {
   return defineAdapter(() => {
     let server: RunningServer | null = null;
+    let dir: string | null = null;
     return {
       name: `edge:${runtime}`,
       async setup() {
         const entry = fileURLToPath(new URL(`../edge/harness-${runtime}.ts`, import.meta.url));
-        server = await start[runtime](await bundle(entry));
+        dir = await mkdtemp(join(tmpdir(), `aistats-edge-${runtime}-`));
+        server = await start[runtime](await bundle(entry, { outfile: join(dir, "harness.mjs") }));
       },
       async teardown() {
         await server?.stop();
         server = null;
+        if (dir !== null) await rm(dir, { recursive: true, force: true });
+        dir = null;
       },
       async run(script) {
         if (server === null) throw new Error(`edge:${runtime} is not running (setup failed)`);
