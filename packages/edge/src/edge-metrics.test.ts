@@ -98,19 +98,24 @@ describe("OpenTelemetry (the @opentelemetry/api module passed in)", () => {
     protected async onForceFlush(): Promise<void> {}
   }
 
-  it("GenAI histograms and one span per exchange", async () => {
+  it("GenAI histograms and one span per exchange, through the module passed in or, by default, the SDK registered globally", async () => {
     const reader = new TestReader();
     const spans = new InMemorySpanExporter();
     metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
     trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }));
+    const { run: quiet } = statsWith({ opentelemetry: false });
+    await quiet("gpt-4o", "none", 700);
     const { run } = statsWith({ opentelemetry: otel });
     await run("gpt-4o", "none", 700);
+    const { run: auto } = statsWith(); // found through @opentelemetry/api's global registration
+    await auto("gpt-4o", "none", 700);
     const { resourceMetrics } = await reader.collect();
     const all = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
     const tokens = all.find((m) => m.descriptor.name === "gen_ai.client.token.usage") as HistogramMetricData;
-    expect(tokens.dataPoints.map((p) => p.value.sum).sort()).toEqual([4, 9]);
+    expect(tokens.dataPoints.map((p) => p.value.sum ?? 0).sort((a, b) => a - b)).toEqual([8, 18]);
     const duration = all.find((m) => m.descriptor.name === "gen_ai.client.operation.duration") as HistogramMetricData;
-    expect(duration.dataPoints[0]!.value.sum).toBeCloseTo(0.7);
+    expect(duration.dataPoints[0]!.value.sum).toBeCloseTo(1.4);
+    expect(spans.getFinishedSpans()).toHaveLength(2);
     const [span] = spans.getFinishedSpans();
     expect(span!.name).toBe("chat gpt-4o");
     expect(span!.attributes).toMatchObject({ "gen_ai.usage.input_tokens": 9, "gen_ai.usage.output_tokens": 4, "gen_ai.response.id": "r1", "gen_ai.provider.name": "openai" });

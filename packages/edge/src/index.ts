@@ -21,6 +21,7 @@ import {
 } from "@aistats/host";
 import { tapBody } from "./body-tap.js";
 import { EdgeMetrics } from "./edge-metrics.js";
+import { GlobalTelemetry } from "./otel-global.js";
 import { PROMETHEUS_CONTENT_TYPE } from "./prometheus-text.js";
 import { recordLine } from "./record-line.js";
 
@@ -62,10 +63,13 @@ export interface EdgeOptions {
   /** Longest label value from traffic, in characters (default 256). */
   readonly maxLabelLength?: number;
   /**
-   * The `@opentelemetry/api` module (`import * as otel from "@opentelemetry/api"`), when the app
-   * has it: the GenAI histograms and one span per exchange go through it. Default: none.
+   * OpenTelemetry: the GenAI histograms and one span per exchange. Default: through the providers
+   * an OpenTelemetry SDK has registered globally for @opentelemetry/api 1.x, when one has (looked
+   * up at each record, without importing the API); nothing when none has. The
+   * `@opentelemetry/api` module itself (`import * as otel from "@opentelemetry/api"`) to use it
+   * explicitly; `false`: none.
    */
-  readonly opentelemetry?: OpenTelemetryApi;
+  readonly opentelemetry?: OpenTelemetryApi | false;
   /**
    * Observe the request body (default true): the request the handler gets carries the body through
    * a tap (the request model and request attributes come from it). `false`: the request is passed
@@ -133,6 +137,9 @@ function fn<T>(value: T | undefined, field: string): T | undefined {
   if (value !== undefined && typeof value !== "function") throw new AistatsConfigError(`${field}: expected a function, got ${typeof value}`);
   return value;
 }
+
+/** The instrumentation scope of the histograms and spans. */
+const SCOPE = "@aistats/edge";
 
 const consoleLogger: RecordLogger = (line) => console.log(line);
 
@@ -203,8 +210,8 @@ export function createAiStatistics(config?: ConfigInput, options: EdgeOptions = 
   const logger = options.logger === undefined ? consoleLogger : options.logger;
   if (logger !== false && typeof logger !== "function") throw new AistatsConfigError("options.logger: expected a function (line, record) or false");
   const api = options.opentelemetry;
-  if (api !== undefined && (typeof api !== "object" || api === null || typeof api.metrics?.getMeter !== "function" || typeof api.trace?.getTracer !== "function")) {
-    throw new AistatsConfigError("options.opentelemetry: expected the @opentelemetry/api module (import * as otel from \"@opentelemetry/api\")");
+  if (api !== undefined && api !== false && (typeof api !== "object" || api === null || typeof api.metrics?.getMeter !== "function" || typeof api.trace?.getTracer !== "function")) {
+    throw new AistatsConfigError("options.opentelemetry: expected the @opentelemetry/api module (import * as otel from \"@opentelemetry/api\") or false");
   }
   const observeRequestBody = options.observeRequestBody !== false;
   const clock = now ?? Date.now;
@@ -225,7 +232,7 @@ export function createAiStatistics(config?: ConfigInput, options: EdgeOptions = 
   const exchanges = new WeakMap<ExchangeHandle, EdgeExchange>();
   const requests = new WeakMap<Request, EdgeExchange>();
   let metrics: EdgeMetrics | null = null;
-  let otel: GenAiTelemetry | null = null;
+  let otel: (() => GenAiTelemetry | null) | null = null;
 
   const recorder = createRecorder(config, {
     ...(now === undefined ? {} : { now }),
@@ -236,7 +243,7 @@ export function createAiStatistics(config?: ConfigInput, options: EdgeOptions = 
       const x = exchanges.get(handle);
       if (record.final) {
         metrics?.add(record, x?.path ?? "", x?.status ?? 0);
-        otel?.record(record, x?.path ?? "", x?.status ?? 0, clock());
+        otel?.()?.record(record, x?.path ?? "", x?.status ?? 0, clock());
       }
       for (const sink of [logger === false ? null : () => logger(recordLine(record), record), onRecord === undefined ? null : () => onRecord(record)]) {
         if (sink === null) continue;
@@ -246,7 +253,13 @@ export function createAiStatistics(config?: ConfigInput, options: EdgeOptions = 
     },
   });
   if (options.metrics !== false) metrics = new EdgeMetrics(recorder, { maxSeries, maxLabelLength });
-  if (api !== undefined) otel = new GenAiTelemetry(api, "@aistats/edge", recorder.settings.otelSemconv);
+  if (api === undefined) {
+    const global = new GlobalTelemetry(SCOPE, recorder.settings.otelSemconv);
+    otel = () => global.current();
+  } else if (api !== false) {
+    const explicit = new GenAiTelemetry(api, SCOPE, recorder.settings.otelSemconv);
+    otel = () => explicit;
+  }
 
   const begin = (request: Request, o: ObserveOptions | undefined): EdgeExchange => {
     let r = o?.route;
