@@ -15,6 +15,9 @@ Options:
                     answers every route (OpenAI Chat/Responses, Anthropic Messages, Gemini).
   --port <n>        port to listen on (env PORT; default listen.port, else 8080)
   --host <addr>     address to listen on (env HOST; default listen.host, else 127.0.0.1)
+  --statistics <on|off>
+                    off: proxy only — no records, no counters, nothing fed to @aistats/node
+                    (env AISTATS_STATISTICS; default on). The baseline of \`pnpm bench load\`.
   -h, --help        this help
 
 Environment:
@@ -36,7 +39,13 @@ function fail(message: string): never {
 let args;
 try {
   args = parseArgs({
-    options: { config: { type: "string" }, port: { type: "string" }, host: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      config: { type: "string" },
+      port: { type: "string" },
+      host: { type: "string" },
+      statistics: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
     strict: true,
   }).values;
 } catch (e) {
@@ -55,6 +64,10 @@ if (portText !== undefined && portText !== "") {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`${args.port !== undefined ? "--port" : "PORT"}: "${portText}" is not a port number (0-65535)`);
 }
 const host = args.host ?? (process.env.HOST || undefined);
+const statisticsText = args.statistics ?? (process.env.AISTATS_STATISTICS || "on");
+if (statisticsText !== "on" && statisticsText !== "off")
+  fail(`${args.statistics !== undefined ? "--statistics" : "AISTATS_STATISTICS"}: "${statisticsText}" is not on or off`);
+const statisticsOn = statisticsText === "on";
 
 let delayMs;
 try {
@@ -74,6 +87,7 @@ try {
     ...(port !== undefined ? { port } : {}),
     ...(host !== undefined ? { host } : {}),
     ...(delayMs !== undefined ? { mock: { delayMs } } : {}),
+    ...(statisticsOn ? {} : { statistics: { enabled: false } }),
   });
 } catch (e) {
   if (e instanceof GatewayConfigError) fail(`bad configuration${configFile ? ` in ${configFile}` : ""}: ${e.message}`);
@@ -87,7 +101,7 @@ try {
 const g = gateway;
 const upstreams = g.mock ? `the embedded mock upstream (${g.mock.url})` : g.config.upstreams.map((u) => `${u.name} (${u.url.origin})`).join(", ");
 process.stderr.write(
-  `aistats-gateway listening on ${g.url} → ${upstreams}\n` +
+  `aistats-gateway listening on ${g.url} → ${upstreams}${statisticsOn ? "" : " (statistics off)"}\n` +
     `  try: curl -sN ${g.url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hello"}]}'\n` +
     `  then: curl -s ${g.url}/metrics   (records: one JSON line each on stdout)\n`,
 );

@@ -217,7 +217,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     if (target === null) throw new HttpError(404, "no_route", `no route for ${req.method} ${url.pathname}${model ? ` (model ${model})` : ""}`);
     const { upstream, pool, route } = target;
 
-    const handle: ExchangeHandle = statistics.start({
+    // null when statistics are off: the bytes then flow with nothing fed anywhere.
+    const handle: ExchangeHandle | null = statistics.start({
       method: req.method ?? "GET",
       path: url.pathname + url.search,
       authority: req.headers.host ?? "",
@@ -230,15 +231,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     res.once("close", () => {
       if (!finished) {
         abort.abort(new Error("client closed the connection"));
-        handle.abort("client_closed");
+        handle?.abort("client_closed");
       }
     });
 
     const basePath = upstream.url.pathname.replace(/\/$/, "");
     let body: Readable | Buffer | null = null;
     if (buffered !== null) {
-      handle.requestChunk(buffered);
-      handle.requestEnd();
+      handle?.requestChunk(buffered);
+      handle?.requestEnd();
       body = buffered;
     } else if (hasBody) {
       let n = 0;
@@ -247,14 +248,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         for await (const c of req as AsyncIterable<Buffer>) {
           n += c.length;
           if (n > limits.maxBodyBytes) throw new HttpError(413, "request_too_large", `the request body is larger than ${limits.maxBodyBytes} bytes (limits.max_body_bytes)`);
-          handle.requestChunk(c);
+          handle?.requestChunk(c);
           yield c;
         }
-        handle.requestEnd();
+        handle?.requestEnd();
       })(),
         { objectMode: false },
       );
-    } else handle.requestEnd();
+    } else handle?.requestEnd();
 
     let up;
     try {
@@ -267,29 +268,31 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       });
     } catch (e) {
       finished = true;
-      handle.abort(e instanceof Error ? e : String(e));
+      handle?.abort(e instanceof Error ? e : String(e));
       throw upstreamError(e, upstream);
     }
     const headers = responseHeaders(up.headers);
-    handle.responseStart(up.statusCode, headers);
+    handle?.responseStart(up.statusCode, headers);
     res.writeHead(up.statusCode, headers);
     if (up.headers["content-type"]?.toString().startsWith("text/event-stream")) res.flushHeaders();
     try {
-      await pipeline(
-        up.body,
-        async function* (src: AsyncIterable<Buffer>) {
-          for await (const c of src) {
-            handle.responseChunk(c);
-            yield c;
-          }
-        },
-        res,
-      );
+      if (handle === null) await pipeline(up.body, res);
+      else
+        await pipeline(
+          up.body,
+          async function* (src: AsyncIterable<Buffer>) {
+            for await (const c of src) {
+              handle.responseChunk(c);
+              yield c;
+            }
+          },
+          res,
+        );
       finished = true;
-      handle.responseEnd();
+      handle?.responseEnd();
     } catch (e) {
       finished = true;
-      handle.abort(e instanceof Error ? e : String(e));
+      handle?.abort(e instanceof Error ? e : String(e));
       res.destroy();
     }
   }

@@ -10,6 +10,11 @@ import { Registry } from "prom-client";
 import { GatewayConfigError } from "./config.js";
 
 export interface StatisticsOptions {
+  /**
+   * false: statistics off — no recorder, no arena, no records or counters; the gateway proxies
+   * without feeding anything (the baseline `pnpm bench load` compares against). Default true.
+   */
+  enabled?: boolean;
   /** Where each record's log line goes (default: stdout, one line each). */
   log?: (line: string, record: AistatsRecord) => void;
   onWarning?: (warning: string) => void;
@@ -17,9 +22,11 @@ export interface StatisticsOptions {
 
 export class Statistics {
   readonly registry = new Registry();
-  readonly stats: AiStatistics;
+  /** null when statistics are off (`enabled: false`). */
+  readonly stats: AiStatistics | null = null;
 
   constructor(config: unknown, options: StatisticsOptions = {}) {
+    if (options.enabled === false) return;
     const log = options.log ?? ((line: string) => process.stdout.write(line + "\n"));
     try {
       this.stats = createAiStatistics(config as ConfigInput, {
@@ -38,11 +45,16 @@ export class Statistics {
     }
   }
 
-  start(init: ExchangeInit): ExchangeHandle {
-    return this.stats.observeExchange(init);
+  get enabled(): boolean {
+    return this.stats !== null;
+  }
+
+  /** An exchange handle; null when statistics are off (nothing to feed). */
+  start(init: ExchangeInit): ExchangeHandle | null {
+    return this.stats === null ? null : this.stats.observeExchange(init);
   }
 
   close(): void {
-    this.stats.close();
+    this.stats?.close();
   }
 }

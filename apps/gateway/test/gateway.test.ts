@@ -155,6 +155,60 @@ describe("gateway with no config: the embedded mock upstream", () => {
   });
 });
 
+describe("statistics off (enabled: false, --statistics off)", () => {
+  it("proxies the same bytes, streamed and JSON, and records nothing: no log line, no counter", async () => {
+    const lines: string[] = [];
+    const gw = await startGateway({ port: 0, mock: { delayMs: 0 }, statistics: { enabled: false, log: (line) => lines.push(line) } });
+    try {
+      expect(gw.statistics.enabled).toBe(false);
+      expect(gw.statistics.stats).toBeNull();
+      const direct = Buffer.from(await (await post(gw.mock!.url, "/v1/chat/completions", chatStream)).arrayBuffer());
+      const r = await post(gw.url, "/v1/chat/completions", chatStream);
+      expect(r.status).toBe(200);
+      expect(r.headers.get("content-type")).toMatch(/^text\/event-stream/);
+      expect(Buffer.from(await r.arrayBuffer()).equals(direct)).toBe(true);
+      const json = { model: "gpt-4o", messages: [{ role: "user", content: "hi" }] };
+      const directJson = await (await post(gw.mock!.url, "/v1/chat/completions", json)).text();
+      expect(await (await post(gw.url, "/v1/chat/completions", json)).text()).toBe(directJson);
+      expect(lines).toEqual([]);
+      const metrics = await fetch(gw.url + "/metrics");
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).not.toContain("route_upstream_model_consumer_metric");
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it("the CLI: --statistics off writes no record; AISTATS_STATISTICS=off likewise; another value is one message, exit 1", async () => {
+    for (const [args, env] of [
+      [["--statistics", "off"], {}],
+      [[], { AISTATS_STATISTICS: "off" }],
+    ] as const) {
+      const child = spawn(process.execPath, [CLI, "--port", "0", ...args], { env: { ...process.env, MOCK_DELAY_MS: "0", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (c) => (stdout += c));
+      const url = await new Promise<string>((resolve) => {
+        child.stderr.on("data", (c) => {
+          stderr += c;
+          const m = /listening on (http:\/\/\S+)/.exec(stderr);
+          if (m && stderr.includes("curl -sN")) resolve(m[1]!);
+        });
+      });
+      expect(stderr).toContain("(statistics off)");
+      const text = await (await post(url, "/v1/chat/completions", chatStream)).text();
+      expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
+      child.kill("SIGTERM");
+      const [code] = await once(child, "close");
+      expect(code).toBe(0);
+      expect(stdout).toBe("");
+    }
+    const bad = await run(["--statistics", "maybe", "--port", "0"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe('aistats-gateway: --statistics: "maybe" is not on or off\n');
+  });
+});
+
 describe("gateway with configured upstreams", () => {
   let echo: Awaited<ReturnType<typeof echoServer>>;
   let evil: Awaited<ReturnType<typeof echoServer>>;
@@ -404,7 +458,7 @@ describe("streaming both ways with back-pressure", () => {
       const finals = t.lines.map((l) => JSON.parse(l).ai_log).filter((l) => "llm_service_duration" in l);
       expect(finals).toHaveLength(1);
       expect(finals[0]).toMatchObject({ model: "gpt-4o", response_type: "stream" });
-      expect(t.g.statistics.stats.recorder.stats().openHandles).toBe(0);
+      expect(t.g.statistics.stats!.recorder.stats().openHandles).toBe(0);
     } finally {
       await t.close();
     }
@@ -440,7 +494,7 @@ describe("timeouts", () => {
       const r = await post(g.url, "/v1/chat/completions", { model: "gpt-4o" });
       expect(r.status).toBe(504);
       expect(await errorOf(r)).toMatchObject({ type: "upstream_timeout", code: 504 });
-      expect(g.statistics.stats.recorder.stats().openHandles).toBe(0);
+      expect(g.statistics.stats!.recorder.stats().openHandles).toBe(0);
     } finally {
       await g.close();
       stall.closeAllConnections();
