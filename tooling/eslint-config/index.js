@@ -1,9 +1,11 @@
 // Base flat config for every package: typescript-eslint's recommended rules plus a few
 // that keep published code honest. Packages add their own `files`/`ignores` on top.
-import { builtinModules } from "node:module";
 import js from "@eslint/js";
 import globals from "globals";
 import tseslint from "typescript-eslint";
+import { nodeBuiltins, nodeOnlyGlobals } from "./node-only.js";
+
+export { nodeBuiltins, nodeOnlyGlobals };
 
 export const base = tseslint.config(
   { ignores: ["**/dist/**", "**/build/**", "**/node_modules/**", "**/coverage/**"] },
@@ -52,23 +54,6 @@ export const publicCoreOnly = coreImports([]);
 
 /** Benchmarks and test harnesses measure the core's pieces: the documented internal subpath too. */
 export const coreInternalsAllowed = coreImports(["internal"]);
-
-/** Node's built-in modules by name (`fs`, `fs/promises`, …), without the internal `_` ones. */
-const nodeBuiltins = builtinModules.filter((m) => !m.startsWith("_"));
-
-/** Node's globals that workerd, Deno and Bun do not all have (or have only behind a flag). */
-export const nodeOnlyGlobals = [
-  "Buffer",
-  "process",
-  "require",
-  "module",
-  "exports",
-  "__dirname",
-  "__filename",
-  "global",
-  "setImmediate",
-  "clearImmediate",
-];
 
 /**
  * Runtime code that runs in Node and in workerd, Deno and Bun (the host and edge packages): it

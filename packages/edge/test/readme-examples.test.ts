@@ -167,30 +167,17 @@ describe("README: the Cloudflare Worker", () => {
   });
 });
 
-describe("README: the Deno server", () => {
+describe.each([
+  { runtime: "Deno", example: "deno-example", file: "main.ts", start: startDeno },
+  { runtime: "Bun", example: "bun-example", file: "server.ts", start: startBun },
+])("README: the $runtime server", ({ example, file, start }) => {
   let server: RunningServer;
   beforeAll(async () => {
-    const example = readmeExample("deno-example");
-    expect(example.lang).toBe("ts");
-    const project = await userProject("deno", { "main.ts": example.code });
+    const { lang, code } = readmeExample(example);
+    expect(lang).toBe("ts");
+    const project = await userProject(example, { [file]: code });
     cleanups.push(() => rm(project, { recursive: true, force: true }));
-    server = await startDeno(join(project, "main.ts"), { env: { UPSTREAM: upstream.url } });
-    cleanups.push(() => server.stop());
-  });
-
-  it("forwards the SDK's chat completions unchanged, logs the records and serves the counters on /metrics", async () => {
-    await expectServerExample(server);
-  });
-});
-
-describe("README: the Bun server", () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    const example = readmeExample("bun-example");
-    expect(example.lang).toBe("ts");
-    const project = await userProject("bun", { "server.ts": example.code });
-    cleanups.push(() => rm(project, { recursive: true, force: true }));
-    server = await startBun(join(project, "server.ts"), { env: { UPSTREAM: upstream.url } });
+    server = await start(join(project, file), { env: { UPSTREAM: upstream.url } });
     cleanups.push(() => server.stop());
   });
 

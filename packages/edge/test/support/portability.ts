@@ -10,6 +10,7 @@ import { builtinModules } from "node:module";
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { parse, type Node } from "acorn";
+import { nodeOnlyGlobals } from "@aistats/eslint-config/node-only";
 import { build, type Metafile } from "esbuild";
 
 const BUILTINS = new Set(builtinModules);
@@ -17,19 +18,8 @@ const BUILTINS = new Set(builtinModules);
 export const isNodeBuiltin = (specifier: string): boolean =>
   specifier.startsWith("node:") || BUILTINS.has(specifier) || BUILTINS.has(specifier.split("/")[0]!);
 
-/** Globals that exist in Node but not in every one of workerd, Deno and Bun (or only behind a flag). */
-export const NODE_ONLY_GLOBALS = [
-  "Buffer",
-  "process",
-  "require",
-  "module",
-  "exports",
-  "__dirname",
-  "__filename",
-  "global",
-  "setImmediate",
-  "clearImmediate",
-] as const;
+/** Globals that exist in Node but not in every one of workerd, Deno and Bun: the lint rule's list. */
+export const NODE_ONLY_GLOBALS: readonly string[] = nodeOnlyGlobals;
 
 /** In a CommonJS file the loader's own wrapper variables are not a dependency on Node. */
 const CJS_WRAPPER = new Set(["require", "module", "exports"]);
@@ -223,7 +213,7 @@ export function parseFile(file: string, format: "esm" | "cjs"): ParsedFile {
       }
       case "Identifier": {
         const name = node.name as string;
-        if (!(NODE_ONLY_GLOBALS as readonly string[]).includes(name) || allowed.has(name) || bound.has(name)) break;
+        if (!NODE_ONLY_GLOBALS.includes(name) || allowed.has(name) || bound.has(name)) break;
         if (!isReference(parent, key)) break;
         // `typeof process !== "undefined"` is a probe that works everywhere.
         if (parent?.type === "UnaryExpression" && parent.operator === "typeof") break;
@@ -235,7 +225,7 @@ export function parseFile(file: string, format: "esm" | "cjs"): ParsedFile {
         const property = node.property as AstNode;
         if (object.type !== "Identifier" || object.name !== "globalThis" || node.computed === true || node.optional === true) break;
         const name = property.name as string;
-        if (!(NODE_ONLY_GLOBALS as readonly string[]).includes(name)) break;
+        if (!NODE_ONLY_GLOBALS.includes(name)) break;
         // A probe: `globalThis.Buffer?.…`, `typeof globalThis.process` — it works where the global is missing.
         const probed =
           (parent?.type === "MemberExpression" && key === "object" && parent.optional === true) ||
