@@ -113,6 +113,8 @@ function expectRecordLine(line: string, expected: Record<string, unknown>): Reco
 async function expectServerExample(server: RunningServer): Promise<void> {
   const got = await converse(server);
   expectExchanges(got);
+  // Asked for an uncompressed answer (a gzipped one would reach the client decoded but labelled gzip).
+  expect(upstream.requests.at(-1)!.headers["accept-encoding"]).toBe("identity");
   const { stream, normal } = await finalLines(server);
   const streamLog = expectRecordLine(stream, {
     response_type: "stream",
@@ -147,6 +149,9 @@ describe("README: the Cloudflare Worker", () => {
   it("forwards the SDK's streamed and JSON chat completions unchanged and logs one {\"ai_log\":…} line per record", async () => {
     const got = await converse(server);
     expectExchanges(got);
+    // The client's accept-encoding went upstream, so the JSON answer came gzipped: workerd's fetch
+    // decoded it (what was recorded) and workerd encoded it again for the client.
+    expect(upstream.requests.at(-1)!.headers["accept-encoding"]).toMatch(/\bgzip\b/);
     const { stream, normal } = await finalLines(server);
     const streamLog = expectRecordLine(stream, {
       response_type: "stream",

@@ -1,10 +1,11 @@
 // A loopback stand-in for the OpenAI Chat Completions API: a node:http server on 127.0.0.1 that
 // answers POST /v1/chat/completions as OpenAI does — an SSE stream (role, content pieces, finish,
 // then the usage chunk of stream_options.include_usage, then [DONE]) when the request says
-// "stream": true, else one chat.completion JSON — and 404 with an OpenAI error to anything else.
+// "stream": true, else one chat.completion JSON (gzipped when the request accepts gzip) — and 404 with an OpenAI error to anything else.
 // It keeps every request it got (method, path, headers, body) for the test to check.
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 
 export const MODEL = "gpt-4o-mini-2024-07-18";
 /** What the assistant says, in the pieces the stream sends it in. */
@@ -50,9 +51,7 @@ export async function startUpstream(): Promise<Upstream> {
     const id = `chatcmpl-${requests.length}`;
     const created = 1_764_800_000;
     if (request.stream !== true) {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({
+      const json = JSON.stringify({
           id,
           object: "chat.completion",
           created,
@@ -60,8 +59,17 @@ export async function startUpstream(): Promise<Upstream> {
           choices: [{ index: 0, message: { role: "assistant", content: CONTENT, refusal: null }, logprobs: null, finish_reason: "stop" }],
           usage: JSON_USAGE,
           service_tier: "default",
-        }),
-      );
+        });
+      // As a provider behind a CDN does: gzip when the client accepts it (a fetch-based proxy must
+      // then not hand its client the decoded body under the upstream's content-encoding).
+      if (/\bgzip\b/.test(String(seen.headers["accept-encoding"] ?? ""))) {
+        const gz = gzipSync(json);
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": gz.length });
+        res.end(gz);
+      } else {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(json);
+      }
       return;
     }
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
