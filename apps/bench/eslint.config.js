@@ -7,5 +7,5 @@ export default [
   // public API and the documented internal subpath, never its sources or dist files.
   coreInternalsAllowed,
   // The probe is compiled by asc too, so it keeps to the portable subset.
-  { files: ["src/probe/openai-stream-probe.ts"], ...portable },
+  { files: ["src/probe/llm-stream-probe.ts"], ...portable },
 ];

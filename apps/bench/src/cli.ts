@@ -1,7 +1,8 @@
-// pnpm bench <suite> [--mb N] [--rounds N] [--seed N]
+// pnpm bench throughput [--mb N] [--rounds N] [--seed N] [--workload openai,anthropic,gemini,escapes]
 // pnpm bench memory [--exchanges N] [--exchange-mb N] [--concurrency N] [--seed N]
 import { runMemory } from "./memory/run-memory.js";
 import { runThroughput } from "./throughput/run-throughput.js";
+import { WORKLOAD_NAMES, type WorkloadName } from "./throughput/workloads.js";
 
 const suites = ["throughput", "memory"] as const;
 
@@ -16,10 +17,27 @@ function flag(name: string, fallback: number): number {
   return value;
 }
 
+function workloads(): readonly WorkloadName[] {
+  const at = process.argv.indexOf("--workload");
+  if (at === -1) return WORKLOAD_NAMES;
+  const names = (process.argv[at + 1] ?? "").split(",").filter((n) => n !== "");
+  const unknown = names.filter((n) => !(WORKLOAD_NAMES as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    console.error(`bench: --workload takes names from ${WORKLOAD_NAMES.join(", ")}, comma-separated`);
+    process.exit(2);
+  }
+  return names as WorkloadName[];
+}
+
 const suite = process.argv[2];
 switch (suite) {
   case "throughput":
-    await runThroughput({ bytes: flag("mb", 64) * 1024 * 1024, rounds: flag("rounds", 5), seed: flag("seed", 42) });
+    await runThroughput({
+      bytes: flag("mb", 64) * 1024 * 1024,
+      rounds: flag("rounds", 5),
+      seed: flag("seed", 42),
+      workloads: workloads(),
+    });
     break;
   case "memory":
     process.exitCode = await runMemory({

@@ -1,8 +1,8 @@
 // stats-core's side of the throughput benchmark, written in the portable subset so the very same
 // file runs as JavaScript (through tsx) and as WebAssembly (compiled by asc into
 // build/probe.wasm): the SSE framer hands each event to the streaming path matcher, which appends
-// choices.0.delta.content into an arena buffer and reads the usage counts — the extraction the
-// baseline does with eventsource-parser and JSON.parse.
+// the workload's answer paths into an arena buffer and reads its usage counts — the extraction the
+// baseline does with eventsource-parser and JSON.parse (src/throughput/workloads.ts lists them).
 import {
   Arena,
   ArenaBuffer,
@@ -16,18 +16,25 @@ import {
   SseSink,
 } from "@aistats/stats-core/internal";
 
-const PATH_CONTENT: i32 = 0;
-const PATH_TOTAL_TOKENS: i32 = 3;
+export const WORKLOAD_OPENAI: i32 = 0;
+export const WORKLOAD_ANTHROPIC: i32 = 1;
+export const WORKLOAD_GEMINI: i32 = 2;
+export const WORKLOAD_ESCAPES: i32 = 3;
 
 class ProbeMatchSink extends JsonMatchSink {
   readonly answer: ArenaBuffer;
-  totalTokens: i32 = -1;
+  /** Path ids below this are appended to the answer; the rest are token counts. */
+  readonly answerPaths: i32;
+  /** The last value of each token path (-1: not seen). */
+  readonly tokens: Int32Array;
   private numberPath: i32 = -1;
   private number: i32 = 0;
 
-  constructor(answer: ArenaBuffer) {
+  constructor(answer: ArenaBuffer, answerPaths: i32, tokenPaths: i32) {
     super();
     this.answer = answer;
+    this.answerPaths = answerPaths;
+    this.tokens = new Int32Array(tokenPaths);
   }
 
   onValueStart(pathId: i32, kind: i32): void {
@@ -36,7 +43,7 @@ class ProbeMatchSink extends JsonMatchSink {
   }
 
   onValueBytes(pathId: i32, bytes: Uint8Array, start: i32, end: i32): void {
-    if (pathId == PATH_CONTENT) {
+    if (pathId < this.answerPaths) {
       this.answer.append(bytes, start, end);
     } else if (pathId == this.numberPath) {
       for (let i = start; i < end; i++) {
@@ -47,7 +54,20 @@ class ProbeMatchSink extends JsonMatchSink {
   }
 
   onValueEnd(pathId: i32): void {
-    if (pathId == PATH_TOTAL_TOKENS && this.numberPath == pathId) this.totalTokens = this.number;
+    if (pathId >= this.answerPaths && this.numberPath == pathId) this.tokens[pathId - this.answerPaths] = this.number;
+  }
+
+  /** The sum of the token paths' last values; -1 if none was seen. */
+  totalTokens(): i32 {
+    let total = 0;
+    let seen = false;
+    for (let i = 0; i < this.tokens.length; i++) {
+      if (this.tokens[i] >= 0) {
+        total += this.tokens[i];
+        seen = true;
+      }
+    }
+    return seen ? total : -1;
   }
 }
 
@@ -67,22 +87,36 @@ class ProbeEventSink extends SseSink {
   }
 }
 
-export class OpenAiStreamProbe {
+export class LlmStreamProbe {
   private readonly lease: ArenaLease;
   private readonly answer: ArenaBuffer;
   private readonly values: ProbeMatchSink;
   private readonly matcher: JsonMatcher;
   private readonly framer: SseFramer;
 
-  constructor(arena: Arena) {
+  /** `workload`: one of WORKLOAD_*, which decides the paths. */
+  constructor(arena: Arena, workload: i32) {
     const paths = new JsonPathSet();
-    paths.add("choices.0.delta.content");
-    paths.add("usage.prompt_tokens");
-    paths.add("usage.completion_tokens");
-    paths.add("usage.total_tokens");
+    let answerPaths = 1;
+    if (workload == WORKLOAD_ANTHROPIC) {
+      paths.add("delta.text");
+      paths.add("message.usage.input_tokens");
+      paths.add("usage.output_tokens");
+    } else if (workload == WORKLOAD_GEMINI) {
+      paths.add("candidates.0.content.parts.0.text");
+      paths.add("usageMetadata.totalTokenCount");
+    } else if (workload == WORKLOAD_ESCAPES) {
+      paths.add("choices.0.delta.content");
+      paths.add("choices.0.delta.tool_calls.0.function.arguments");
+      paths.add("usage.total_tokens");
+      answerPaths = 2;
+    } else {
+      paths.add("choices.0.delta.content");
+      paths.add("usage.total_tokens");
+    }
     const lease = new ArenaLease(arena);
     const answer = new ArenaBuffer(lease, 1 << 20);
-    const values = new ProbeMatchSink(answer);
+    const values = new ProbeMatchSink(answer, answerPaths, paths.size - answerPaths);
     const matcher = new JsonMatcher(paths, lease, values, 64);
     this.lease = lease;
     this.answer = answer;
@@ -93,7 +127,7 @@ export class OpenAiStreamProbe {
 
   begin(): void {
     this.answer.clear();
-    this.values.totalTokens = -1;
+    this.values.tokens.fill(-1);
   }
 
   feed(chunk: Uint8Array, start: i32, end: i32): void {
@@ -109,6 +143,6 @@ export class OpenAiStreamProbe {
   }
 
   get totalTokens(): i32 {
-    return this.values.totalTokens;
+    return this.values.totalTokens();
   }
 }

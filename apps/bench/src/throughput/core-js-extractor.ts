@@ -1,11 +1,18 @@
 // stats-core's JavaScript build: the portable probe run as plain JS.
 import { Arena } from "@aistats/stats-core/internal";
-import { OpenAiStreamProbe } from "../probe/openai-stream-probe.js";
+import { LlmStreamProbe } from "../probe/llm-stream-probe.js";
 import type { ExtractResult, Extractor } from "./extractor.js";
+import type { Workload } from "./openai-workload.js";
 
 export class CoreJsExtractor implements Extractor {
   readonly name = "core-js";
-  private readonly probe = new OpenAiStreamProbe(new Arena(4 << 20));
+  private readonly arena = new Arena(4 << 20);
+  private readonly probes = new Map<number, LlmStreamProbe>();
+  private probe: LlmStreamProbe = this.select(0);
+
+  prepare(workload: Workload): void {
+    this.probe = this.select(workload.kind);
+  }
 
   begin(): void {
     this.probe.begin();
@@ -18,5 +25,11 @@ export class CoreJsExtractor implements Extractor {
   end(): ExtractResult {
     this.probe.end();
     return { answerBytes: this.probe.answerBytes, totalTokens: this.probe.totalTokens };
+  }
+
+  private select(kind: number): LlmStreamProbe {
+    let probe = this.probes.get(kind);
+    if (!probe) this.probes.set(kind, (probe = new LlmStreamProbe(this.arena, kind)));
+    return probe;
   }
 }

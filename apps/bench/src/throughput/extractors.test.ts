@@ -5,6 +5,7 @@ import { CoreJsExtractor } from "./core-js-extractor.js";
 import { CoreWasmExtractor } from "./core-wasm-extractor.js";
 import { runOnce, verify } from "./measure.js";
 import { cutIntoChunks, openAiWorkload, seededRandom } from "./openai-workload.js";
+import { WORKLOAD_NAMES, makeWorkload } from "./workloads.js";
 
 describe("throughput workload", () => {
   it("is deterministic per seed and close to the requested size", () => {
@@ -25,8 +26,36 @@ describe("throughput workload", () => {
   });
 });
 
-describe("extractors agree on the workload", () => {
-  const workload = openAiWorkload(2 * 1024 * 1024, 11);
+describe("the workloads of PRODUCT §7", () => {
+  it("openai chunks carry service_tier and an obfuscation string whose length changes", () => {
+    const text = Buffer.concat(openAiWorkload(64 * 1024, 3).exchanges[0]!.chunks).toString();
+    const events = text.split("\n\n").filter((e) => e.startsWith("data: {"));
+    expect(events.every((e) => e.includes('"service_tier":"default"'))).toBe(true);
+    const lengths = new Set(events.map((e) => /"obfuscation":"([^"]*)"/.exec(e)![1]!.length));
+    expect(lengths.size).toBeGreaterThan(5);
+  });
+
+  it("anthropic has event: lines, pings and cumulative message_delta usage; gemini usage in every event", () => {
+    const a = Buffer.concat(makeWorkload("anthropic", 256 * 1024, 3).exchanges[0]!.chunks).toString();
+    expect(a).toContain("event: ping\n");
+    expect(a).toContain("event: content_block_delta\n");
+    expect(a).toContain('"type":"message_delta"');
+    const g = Buffer.concat(makeWorkload("gemini", 64 * 1024, 3).exchanges[0]!.chunks).toString();
+    const events = g.split("\n\n").filter((e) => e.startsWith("data: "));
+    expect(events.every((e) => e.includes('"usageMetadata":'))).toBe(true);
+  });
+
+  it("escapes has \\u escapes with surrogate pairs, raw multi-byte text, tool-call arguments and decoys", () => {
+    const text = Buffer.concat(makeWorkload("escapes", 256 * 1024, 3).exchanges[0]!.chunks).toString();
+    expect(text).toMatch(/\\ud83[cd]\\ud[c-f][0-9a-f]{2}/);
+    expect(text).toContain("日本語");
+    expect(text).toContain('"arguments":"');
+    expect(text).toContain('\\"content\\":');
+  });
+});
+
+describe.each(WORKLOAD_NAMES)("extractors agree on the %s workload", (name) => {
+  const workload = makeWorkload(name, 1024 * 1024, 11);
 
   it.each([
     ["baseline", () => Promise.resolve(new BaselineExtractor())],
@@ -34,6 +63,7 @@ describe("extractors agree on the workload", () => {
     ["core-wasm", () => CoreWasmExtractor.load()],
   ])("%s extracts every answer and usage exactly", async (_name, make) => {
     const extractor = await make();
+    extractor.prepare?.(workload);
     const { results } = runOnce(extractor, workload);
     // Exactly what each exchange was generated with.
     expect(results.map(({ answerBytes, totalTokens }) => ({ answerBytes, totalTokens }))).toEqual(workload.exchanges.map((e) => e.expected));

@@ -12,6 +12,8 @@ export interface Exchange {
 
 export interface Workload {
   readonly name: string;
+  /** Which extraction the workload needs (WORKLOAD_KINDS in workloads.ts; the probe's kind). */
+  readonly kind: number;
   readonly exchanges: readonly Exchange[];
   readonly bytes: number;
 }
@@ -39,25 +41,44 @@ const TOKENS = [
 
 const encoder = new TextEncoder();
 
-function chunkEvent(id: string, created: number, delta: object, finish: string | null): string {
+const OBFUSCATION = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/**
+ * The chunk's extra fields when `today` (OpenAI's stream as sent now): `service_tier`, and the
+ * default `obfuscation` string of random length and content (stream_options.include_obfuscation).
+ */
+function extras(rnd: (() => number) | null): { service_tier?: string; obfuscation?: string } {
+  if (!rnd) return {};
+  let text = "";
+  const n = 1 + Math.floor(rnd() * 24);
+  for (let i = 0; i < n; i++) text += OBFUSCATION[Math.floor(rnd() * OBFUSCATION.length)];
+  return { service_tier: "default", obfuscation: text };
+}
+
+function chunkEvent(id: string, created: number, delta: object, finish: string | null, today: (() => number) | null = null): string {
+  const { service_tier, obfuscation } = extras(today);
   const body = {
     id,
     object: "chat.completion.chunk",
     created,
     model: "gpt-4o-2024-08-06",
+    service_tier,
     system_fingerprint: "fp_f33640a400",
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
     usage: null,
+    obfuscation,
   };
   return `data: ${JSON.stringify(body)}\n\n`;
 }
 
-function usageEvent(id: string, created: number, prompt: number, completion: number): string {
+function usageEvent(id: string, created: number, prompt: number, completion: number, today: (() => number) | null = null): string {
+  const { service_tier, obfuscation } = extras(today);
   const body = {
     id,
     object: "chat.completion.chunk",
     created,
     model: "gpt-4o-2024-08-06",
+    service_tier,
     system_fingerprint: "fp_f33640a400",
     choices: [],
     usage: {
@@ -67,6 +88,7 @@ function usageEvent(id: string, created: number, prompt: number, completion: num
       prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
       completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0 },
     },
+    obfuscation,
   };
   return `data: ${JSON.stringify(body)}\n\n`;
 }
@@ -83,21 +105,26 @@ export function cutIntoChunks(bytes: Uint8Array, rnd: () => number, minChunk: nu
   return chunks;
 }
 
-export function makeOpenAiExchange(rnd: () => number, index: number, events: number): Exchange {
+/**
+ * One stream of `events` content chunks. `today`: with the fields OpenAI sends by default now
+ * (`service_tier`, a random-length `obfuscation`); the memory suite uses the older, plainer shape.
+ */
+export function makeOpenAiExchange(rnd: () => number, index: number, events: number, today = false): Exchange {
   const id = `chatcmpl-${index.toString(36).padStart(8, "0")}AbCdEfGhIjKlMnOp`;
   const created = 1732800000 + index;
-  let text = chunkEvent(id, created, { role: "assistant", content: "", refusal: null }, null);
+  const t = today ? rnd : null;
+  let text = chunkEvent(id, created, { role: "assistant", content: "", refusal: null }, null, t);
   let answer = "";
   for (let i = 0; i < events; i++) {
     const n = 1 + Math.floor(rnd() * 3);
     let content = "";
     for (let k = 0; k < n; k++) content += TOKENS[Math.floor(rnd() * TOKENS.length)];
     answer += content;
-    text += chunkEvent(id, created, { content }, null);
+    text += chunkEvent(id, created, { content }, null, t);
   }
-  text += chunkEvent(id, created, {}, "stop");
+  text += chunkEvent(id, created, {}, "stop", t);
   const prompt = 10 + Math.floor(rnd() * 2000);
-  text += usageEvent(id, created, prompt, events);
+  text += usageEvent(id, created, prompt, events, t);
   text += "data: [DONE]\n\n";
   const bytes = encoder.encode(text);
   return {
@@ -107,15 +134,41 @@ export function makeOpenAiExchange(rnd: () => number, index: number, events: num
   };
 }
 
-/** About `targetBytes` of OpenAI streams, each of 100–1500 content events. */
+/** About `targetBytes` of OpenAI streams as sent today, each of 100–1500 content events. */
 export function openAiWorkload(targetBytes: number, seed = 42): Workload {
+  return fillWorkload("openai", 0, targetBytes, seed, (rnd, i) => makeOpenAiExchange(rnd, i, 100 + Math.floor(rnd() * 1400), true));
+}
+
+/** Exchanges made by `make` until they hold `targetBytes`. */
+export function fillWorkload(
+  name: string,
+  kind: number,
+  targetBytes: number,
+  seed: number,
+  make: (rnd: () => number, index: number) => Exchange,
+): Workload {
   const rnd = seededRandom(seed);
   const exchanges: Exchange[] = [];
   let bytes = 0;
   for (let i = 0; bytes < targetBytes; i++) {
-    const exchange = makeOpenAiExchange(rnd, i, 100 + Math.floor(rnd() * 1400));
+    const exchange = make(rnd, i);
     exchanges.push(exchange);
     bytes += exchange.bytes;
   }
-  return { name: "openai", exchanges, bytes };
+  return { name, kind, exchanges, bytes };
+}
+
+/** The stream's text as UTF-8, cut as the network would, with what it holds. */
+export function exchangeOf(text: string, rnd: () => number, answer: string, totalTokens: number): Exchange {
+  const bytes = encoder.encode(text);
+  return {
+    chunks: cutIntoChunks(bytes, rnd, 1024, 8192),
+    bytes: bytes.length,
+    expected: { answerBytes: encoder.encode(answer).length, totalTokens },
+  };
+}
+
+/** A random model token (words, punctuation JSON escapes, multi-byte UTF-8). */
+export function randomToken(rnd: () => number): string {
+  return TOKENS[Math.floor(rnd() * TOKENS.length)]!;
 }
