@@ -12,6 +12,9 @@ import {
   DEFAULT_SERIES_LIMITS,
   GenAiTelemetry,
   createRecorder,
+  functionOption,
+  intOption,
+  optionsObject,
   type AistatsRecord,
   type ConfigInput,
   type ExchangeHandle,
@@ -125,19 +128,6 @@ export interface AiStatistics {
   close(): void;
 }
 
-function positiveInt(value: unknown, field: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    throw new AistatsConfigError(`${field}: expected an integer ≥ ${min}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function fn<T>(value: T | undefined, field: string): T | undefined {
-  if (value !== undefined && typeof value !== "function") throw new AistatsConfigError(`${field}: expected a function, got ${typeof value}`);
-  return value;
-}
-
 /** The instrumentation scope of the histograms and spans. */
 const SCOPE = "@aistats/edge";
 
@@ -199,14 +189,14 @@ function authorityOf(url: string): string {
  * AistatsConfigError (message starting with the field path) on a rejected configuration or option.
  */
 export function createAiStatistics(config?: ConfigInput, options: EdgeOptions = {}): AiStatistics {
-  if (typeof options !== "object" || options === null) throw new AistatsConfigError(`options: expected an object, got ${options === null ? "null" : typeof options}`);
-  const route = fn(options.route, "options.route");
-  const cluster = fn(options.cluster, "options.cluster");
-  const now = fn(options.now, "options.now");
-  const onRecord = fn(options.onRecord, "options.onRecord");
-  const waitUntil = fn(options.waitUntil, "options.waitUntil");
-  const maxSeries = positiveInt(options.maxSeries, "options.maxSeries", DEFAULT_SERIES_LIMITS.maxSeries, 1);
-  const maxLabelLength = positiveInt(options.maxLabelLength, "options.maxLabelLength", DEFAULT_SERIES_LIMITS.maxLabelLength, 1);
+  optionsObject(options);
+  const route = functionOption(options.route, "options.route");
+  const cluster = functionOption(options.cluster, "options.cluster");
+  const now = functionOption(options.now, "options.now");
+  const onRecord = functionOption(options.onRecord, "options.onRecord");
+  const waitUntil = functionOption(options.waitUntil, "options.waitUntil");
+  const maxSeries = intOption(options.maxSeries, "options.maxSeries", DEFAULT_SERIES_LIMITS.maxSeries, 1);
+  const maxLabelLength = intOption(options.maxLabelLength, "options.maxLabelLength", DEFAULT_SERIES_LIMITS.maxLabelLength, 1);
   const logger = options.logger === undefined ? consoleLogger : options.logger;
   if (logger !== false && typeof logger !== "function") throw new AistatsConfigError("options.logger: expected a function (line, record) or false");
   const api = options.opentelemetry;

@@ -25,3 +25,4 @@ export {
 } from "./gen-ai.js";
 export { GenAiTelemetry, type OpenTelemetryApi } from "./gen-ai-telemetry.js";
 export { DEFAULT_SERIES_LIMITS, OVERFLOW_LABEL, SERIES_DROP, SeriesLimit, cutLabel, type SeriesLimits } from "./series-limit.js";
+export { functionOption, intOption, optionsObject } from "./options.js";

@@ -4,6 +4,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   AistatsConfigError,
   createRecorder,
+  functionOption,
+  intOption,
+  optionsObject,
   type AistatsRecord,
   type GenAiTelemetry,
   type ConfigInput,
@@ -89,19 +92,6 @@ export interface AiStatistics {
   readonly recorder: Recorder;
 }
 
-function positiveInt(value: unknown, field: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    throw new AistatsConfigError(`${field}: expected an integer ≥ ${min}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function fn<T>(value: T | undefined, field: string): T | undefined {
-  if (value !== undefined && typeof value !== "function") throw new AistatsConfigError(`${field}: expected a function, got ${typeof value}`);
-  return value;
-}
-
 const stdoutLogger: RecordLogger = {
   info(obj) {
     process.stdout.write(`${JSON.stringify(obj)}\n`);
@@ -113,14 +103,14 @@ const stdoutLogger: RecordLogger = {
  * (message starting with the field path) on a rejected configuration or option.
  */
 export function createAiStatistics(config?: ConfigInput, options: AiStatisticsOptions = {}): AiStatistics {
-  if (typeof options !== "object" || options === null) throw new AistatsConfigError(`options: expected an object, got ${options === null ? "null" : typeof options}`);
-  const route = fn(options.route, "options.route");
-  const cluster = fn(options.cluster, "options.cluster");
-  const now = fn(options.now, "options.now");
-  const onRecord = fn(options.onRecord, "options.onRecord");
-  const maxSeries = positiveInt(options.maxSeries, "options.maxSeries", 1000, 1);
-  const maxLabelLength = positiveInt(options.maxLabelLength, "options.maxLabelLength", 256, 1);
-  const idleTimeoutMs = positiveInt(options.idleTimeoutMs, "options.idleTimeoutMs", 0, 0);
+  optionsObject(options);
+  const route = functionOption(options.route, "options.route");
+  const cluster = functionOption(options.cluster, "options.cluster");
+  const now = functionOption(options.now, "options.now");
+  const onRecord = functionOption(options.onRecord, "options.onRecord");
+  const maxSeries = intOption(options.maxSeries, "options.maxSeries", 1000, 1);
+  const maxLabelLength = intOption(options.maxLabelLength, "options.maxLabelLength", 256, 1);
+  const idleTimeoutMs = intOption(options.idleTimeoutMs, "options.idleTimeoutMs", 0, 0);
   const logger = options.logger === undefined ? stdoutLogger : options.logger;
   if (logger !== false && (typeof logger !== "object" || logger === null || typeof logger.info !== "function")) {
     throw new AistatsConfigError("options.logger: expected an object with info(obj) (pino's shape) or false");
