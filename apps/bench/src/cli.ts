@@ -1,10 +1,13 @@
 // pnpm bench throughput [--mb N] [--rounds N] [--seed N] [--workload openai,anthropic,gemini,escapes]
 // pnpm bench memory [--exchanges N] [--exchange-mb N] [--concurrency N] [--seed N]
+// pnpm bench load [--connections 16,64,256] [--seconds 5] [--warmup 1] [--rounds 3] [--modes stream,json]
+//                 [--long-streams 1000] [--long-seconds 60] [--long-delay 20-40]
+import { DEFAULT_LOAD, runLoad } from "./load/run-load.js";
 import { runMemory } from "./memory/run-memory.js";
 import { runThroughput } from "./throughput/run-throughput.js";
 import { WORKLOAD_NAMES, type WorkloadName } from "./throughput/workloads.js";
 
-const suites = ["throughput", "memory"] as const;
+const suites = ["throughput", "memory", "load"] as const;
 
 function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -29,6 +32,26 @@ function workloads(): readonly WorkloadName[] {
   return names as WorkloadName[];
 }
 
+function text(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at === -1) return fallback;
+  const value = process.argv[at + 1];
+  if (value === undefined || value.startsWith("--")) {
+    console.error(`bench: --${name} needs a value`);
+    process.exit(2);
+  }
+  return value;
+}
+
+function list(name: string, fallback: number[]): number[] {
+  const values = text(name, fallback.join(",")).split(",").map(Number);
+  if (!values.length || values.some((v) => !Number.isInteger(v) || v <= 0)) {
+    console.error(`bench: --${name} needs positive integers separated by commas`);
+    process.exit(2);
+  }
+  return values;
+}
+
 const suite = process.argv[2];
 switch (suite) {
   case "throughput":
@@ -47,6 +70,27 @@ switch (suite) {
       seed: flag("seed", 42),
     });
     break;
+  case "load": {
+    const modes = text("modes", DEFAULT_LOAD.modes.join(",")).split(",");
+    if (!modes.every((m) => m === "stream" || m === "json")) {
+      console.error("bench: --modes takes stream, json or both (stream,json)");
+      process.exit(2);
+    }
+    const longStreams = text("long-streams", String(DEFAULT_LOAD.longStreams));
+    const result = await runLoad({
+      ...DEFAULT_LOAD,
+      connections: list("connections", DEFAULT_LOAD.connections),
+      seconds: flag("seconds", DEFAULT_LOAD.seconds),
+      warmupSeconds: Number(text("warmup", String(DEFAULT_LOAD.warmupSeconds))),
+      rounds: Math.round(flag("rounds", DEFAULT_LOAD.rounds)),
+      modes: modes as ("stream" | "json")[],
+      longStreams: longStreams === "0" ? 0 : Math.round(flag("long-streams", DEFAULT_LOAD.longStreams)),
+      longSeconds: flag("long-seconds", DEFAULT_LOAD.longSeconds),
+      longDelay: text("long-delay", DEFAULT_LOAD.longDelay),
+    });
+    process.exitCode = result.problems.length ? 1 : 0;
+    break;
+  }
   default:
     console.error(`bench: unknown suite ${suite ?? "(none)"}; suites: ${suites.join(", ")}`);
     process.exit(2);

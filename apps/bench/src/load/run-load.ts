@@ -1,0 +1,309 @@
+// `pnpm bench load`: apps/gateway under load over loopback. The gateway's mock upstream (no delays)
+// in its own process, two gateway processes — statistics off and on — in front of it, autocannon in
+// this process as the client, each pinned to a core where the machine allows. For streaming and
+// non-streaming chat completions at several connection counts, off and on are measured in turn
+// (round-robin, the order alternating) and the median of the rounds is reported: requests/s, p50 /
+// p99 latency and time to first byte, the gateways' RSS. Then the long-stream variant: `longStreams`
+// concurrent slow streams (the mock's inter-token delays) through a fresh gateway with statistics on,
+// every byte hashed against the mock's own answer, every final record counted, RSS sampled.
+// Writes bench-results/load.json (PRODUCT §7) and load.svg.
+import { readFileSync, statSync } from "node:fs";
+import { type CellResult, type Mode, PERCENTILES, drive } from "./drive.js";
+import { type LongStreamResult, longStreams } from "./long-streams.js";
+import { type GatewayProcess, type Pinning, planPinning, sampleRss, startGatewayProcess, startMock } from "./processes.js";
+import { svgLatencyChart } from "./svg-latency-chart.js";
+import { writeResult } from "../report/write-results.js";
+
+export interface LoadOptions {
+  connections: number[];
+  /** Measured seconds per cell and round. */
+  seconds: number;
+  /** Warm-up seconds before each measured cell. */
+  warmupSeconds: number;
+  rounds: number;
+  modes: Mode[];
+  /** Concurrent slow streams of the long-stream variant (0: skip it). */
+  longStreams: number;
+  longSeconds: number;
+  /** MOCK_DELAY_MS of the long-stream variant's upstream. */
+  longDelay: string;
+  /** Write bench-results/load.json and load.svg (the plumbing test does not). */
+  write: boolean;
+  /** Pin the client (this process), gateway and upstream to cores (the plumbing test does not). */
+  pin: boolean;
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_LOAD: LoadOptions = {
+  connections: [16, 64, 256],
+  seconds: 5,
+  warmupSeconds: 1,
+  rounds: 3,
+  modes: ["stream", "json"],
+  longStreams: 1000,
+  longSeconds: 60,
+  longDelay: "20-40",
+  write: true,
+  pin: true,
+};
+
+/** Targets (issue 13): statistics on costs at most this against off. */
+export const TARGET_RPS_COST = 0.1;
+export const TARGET_P99_TTFB_MS = 1;
+
+type Stats = "off" | "on";
+export interface CellSummary extends CellResult {
+  connections: number;
+}
+export interface Comparison {
+  mode: Mode;
+  connections: number;
+  off: CellSummary;
+  on: CellSummary;
+  /** 1 − on.rps / off.rps. */
+  rps_cost: number;
+  /** on.p99_ttfb_ms − off.p99_ttfb_ms. */
+  p99_ttfb_delta_ms: number;
+  p99_delta_ms: number;
+  meets_target: boolean;
+  /** Final records the statistics-on gateway wrote during these runs, and the bounds they must fall in. */
+  records: { final: number; completed: number; in_flight_at_stop: number; ok: boolean };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** The median of each figure over the rounds (figure by figure). */
+export function medianCell(rounds: CellResult[], connections: number): CellSummary {
+  const pick = (f: (c: CellResult) => number) => r3(median(rounds.map(f)));
+  return {
+    connections,
+    requests: rounds.reduce((n, c) => n + c.requests, 0),
+    seconds: rounds.reduce((n, c) => n + c.seconds, 0),
+    rps: pick((c) => c.rps),
+    non_2xx: rounds.reduce((n, c) => n + c.non_2xx, 0),
+    errors: rounds.reduce((n, c) => n + c.errors, 0),
+    timeouts: rounds.reduce((n, c) => n + c.timeouts, 0),
+    p50_ms: pick((c) => c.p50_ms),
+    p90_ms: pick((c) => c.p90_ms),
+    p99_ms: pick((c) => c.p99_ms),
+    p50_ttfb_ms: pick((c) => c.p50_ttfb_ms),
+    p90_ttfb_ms: pick((c) => c.p90_ttfb_ms),
+    p99_ttfb_ms: pick((c) => c.p99_ttfb_ms),
+    latency_percentiles_ms: PERCENTILES.map((_, i) => pick((c) => c.latency_percentiles_ms[i]!)),
+    ttfb_percentiles_ms: PERCENTILES.map((_, i) => pick((c) => c.ttfb_percentiles_ms[i]!)),
+  };
+}
+
+/** Final records (lines with llm_service_duration) written to `file` from byte `from` on. */
+function finalRecordsSince(file: string, from: number): { final: number; end: number } {
+  const end = statSync(file).size;
+  if (end <= from) return { final: 0, end };
+  const text = readFileSync(file).subarray(from, end).toString("utf8");
+  let final = 0;
+  for (let at = text.indexOf('"llm_service_duration":'); at !== -1; at = text.indexOf('"llm_service_duration":', at + 1)) final++;
+  return { final, end };
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export interface RssSummary {
+  start_bytes: number;
+  peak_bytes: number;
+  final_bytes: number;
+  /** [ms since the gateway started being sampled, bytes]. */
+  series: [number, number][];
+}
+const rssSummary = (series: [number, number][]): RssSummary => ({
+  start_bytes: series[0]?.[1] ?? 0,
+  peak_bytes: Math.max(0, ...series.map((s) => s[1])),
+  final_bytes: series.at(-1)?.[1] ?? 0,
+  series,
+});
+
+export interface LongStreamSummary extends LongStreamResult {
+  delay_ms: string;
+  final_records: number;
+  every_record_written: boolean;
+  every_byte_delivered: boolean;
+  /** RSS at the end of the warm-up (the first quarter of the run), the peak after it, the final. */
+  rss_after_warmup_bytes: number;
+  rss_peak_after_warmup_bytes: number;
+  rss_final_bytes: number;
+  /** peak after warm-up ≤ 1.1 × the highest RSS during warm-up. */
+  rss_flat: boolean;
+  rss_series: [number, number][];
+}
+
+export interface LoadResult {
+  stream?: Record<Stats, CellSummary> & { connections: number };
+  json?: Record<Stats, CellSummary> & { connections: number };
+  pinning: Pinning;
+  node: string;
+  options: Omit<LoadOptions, "log" | "write" | "pin">;
+  comparisons: Comparison[];
+  meets_targets: boolean;
+  rss: Record<Stats, RssSummary>;
+  long_streams: LongStreamSummary | null;
+  problems: string[];
+  rounds: { mode: Mode; connections: number; statistics: Stats; round: number; result: CellResult }[];
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const log = options.log ?? ((l: string) => console.log(l));
+  const pinning: Pinning = options.pin ? planPinning(true) : { cores: 0, client: null, gateway: null, upstream: null, note: "not pinned (pin: false)" };
+  log(`load: ${pinning.note}`);
+  const problems: string[] = [];
+  const mock = await startMock("0", pinning.upstream);
+  const gateways: Record<Stats, GatewayProcess | null> = { off: null, on: null };
+  let long: LongStreamSummary | null = null;
+  const comparisons: Comparison[] = [];
+  const rounds: LoadResult["rounds"] = [];
+  let rss: Record<Stats, RssSummary>;
+  try {
+    gateways.off = await startGatewayProcess(mock.url, false, pinning.gateway);
+    gateways.on = await startGatewayProcess(mock.url, true, pinning.gateway);
+    const samplers = { off: sampleRss(gateways.off.pid), on: sampleRss(gateways.on.pid) };
+    let logAt = 0;
+    for (const mode of options.modes) {
+      for (const connections of options.connections) {
+        const cells: Record<Stats, CellResult[]> = { off: [], on: [] };
+        let completedOn = 0;
+        let finalOn = 0;
+        let runsOn = 0;
+        for (let round = 0; round < options.rounds; round++) {
+          for (const stats of (round % 2 === 0 ? ["off", "on"] : ["on", "off"]) as Stats[]) {
+            const g = gateways[stats]!;
+            if (options.warmupSeconds > 0) {
+              const w = await drive(g.url, mode, connections, options.warmupSeconds);
+              if (stats === "on") {
+                completedOn += w.requests;
+                runsOn++;
+              }
+            }
+            const c = await drive(g.url, mode, connections, options.seconds);
+            cells[stats].push(c);
+            rounds.push({ mode, connections, statistics: stats, round, result: c });
+            if (stats === "on") {
+              completedOn += c.requests;
+              runsOn++;
+            }
+            if (c.non_2xx || c.errors || c.timeouts) problems.push(`${mode} ${connections} conns statistics ${stats} round ${round}: ${c.non_2xx} non-2xx, ${c.errors} errors, ${c.timeouts} timeouts`);
+          }
+        }
+        await sleep(300);
+        const counted = finalRecordsSince(gateways.on.logFile, logAt);
+        logAt = counted.end;
+        finalOn += counted.final;
+        const off = medianCell(cells.off, connections);
+        const on = medianCell(cells.on, connections);
+        const rpsCost = r3(1 - on.rps / off.rps);
+        const ttfbDelta = r3(on.p99_ttfb_ms - off.p99_ttfb_ms);
+        const inFlight = runsOn * connections;
+        const recordsOk = finalOn >= completedOn && finalOn <= completedOn + inFlight;
+        if (!recordsOk) problems.push(`${mode} ${connections} conns: ${finalOn} final records for ${completedOn} completed requests (at most ${inFlight} more were cut at the runs' ends)`);
+        const cmp: Comparison = {
+          mode,
+          connections,
+          off,
+          on,
+          rps_cost: rpsCost,
+          p99_ttfb_delta_ms: ttfbDelta,
+          p99_delta_ms: r3(on.p99_ms - off.p99_ms),
+          meets_target: rpsCost <= TARGET_RPS_COST && ttfbDelta <= TARGET_P99_TTFB_MS,
+          records: { final: finalOn, completed: completedOn, in_flight_at_stop: inFlight, ok: recordsOk },
+        };
+        comparisons.push(cmp);
+        log(
+          `  ${mode.padEnd(6)} ${String(connections).padStart(4)} conns  off ${off.rps.toFixed(0).padStart(6)} req/s p50 ${off.p50_ms.toFixed(2)} p99 ${off.p99_ms.toFixed(2)} ttfb p50 ${off.p50_ttfb_ms.toFixed(2)} p99 ${off.p99_ttfb_ms.toFixed(2)} ms | ` +
+            `on ${on.rps.toFixed(0).padStart(6)} req/s p50 ${on.p50_ms.toFixed(2)} p99 ${on.p99_ms.toFixed(2)} ttfb p50 ${on.p50_ttfb_ms.toFixed(2)} p99 ${on.p99_ttfb_ms.toFixed(2)} ms | ` +
+            `cost ${(rpsCost * 100).toFixed(1)} % req/s, ${ttfbDelta >= 0 ? "+" : ""}${ttfbDelta.toFixed(2)} ms p99 ttfb${cmp.meets_target ? "" : "  (target missed)"}`,
+        );
+      }
+    }
+    rss = { off: rssSummary(samplers.off.stop()), on: rssSummary(samplers.on.stop()) };
+    await gateways.off.stop();
+    await gateways.on.stop();
+    gateways.off = gateways.on = null;
+
+    if (options.longStreams > 0) {
+      const slow = await startMock(options.longDelay, pinning.upstream);
+      let g: GatewayProcess | null = null;
+      try {
+        g = await startGatewayProcess(slow.url, true, pinning.gateway, Math.max(4096, options.longStreams * 2));
+        const sampler = sampleRss(g.pid, 500);
+        log(`  long streams: ${options.longStreams} concurrent streams (MOCK_DELAY_MS=${options.longDelay}) for ${options.longSeconds} s, statistics on`);
+        const r = await longStreams(g.url, mock.url, options.longStreams, options.longSeconds);
+        await sleep(500);
+        const series = sampler.stop();
+        const records = finalRecordsSince(g.logFile, 0).final;
+        const warmEnd = (options.longSeconds * 1000) / 4;
+        const warm = series.filter((s) => s[0] <= warmEnd);
+        const after = series.filter((s) => s[0] > warmEnd);
+        const warmPeak = Math.max(0, ...warm.map((s) => s[1]));
+        const afterPeak = Math.max(0, ...after.map((s) => s[1]));
+        const started = r.completed + r.mismatched + r.failed;
+        long = {
+          ...r,
+          delay_ms: options.longDelay,
+          final_records: records,
+          every_record_written: records === started,
+          every_byte_delivered: r.mismatched === 0 && r.failed === 0 && r.completed > 0,
+          rss_after_warmup_bytes: warm.at(-1)?.[1] ?? 0,
+          rss_peak_after_warmup_bytes: afterPeak,
+          rss_final_bytes: series.at(-1)?.[1] ?? 0,
+          rss_flat: afterPeak <= warmPeak * 1.1,
+          rss_series: series,
+        };
+        if (!long.every_record_written) problems.push(`long streams: ${records} final records for ${started} streams`);
+        if (!long.every_byte_delivered) problems.push(`long streams: ${r.mismatched} streams with other bytes than the mock's, ${r.failed} failed`);
+        const mib = (b: number) => (b / 1048576).toFixed(1);
+        log(
+          `    ${r.completed} streams complete and byte-identical (${r.mismatched} mismatched, ${r.failed} failed), ${records} final records; ` +
+            `ttfb p50 ${r.p50_ttfb_ms.toFixed(2)} p99 ${r.p99_ttfb_ms.toFixed(2)} ms; RSS after warm-up ${mib(long.rss_after_warmup_bytes)} MiB, ` +
+            `peak after ${mib(afterPeak)} MiB, final ${mib(long.rss_final_bytes)} MiB${long.rss_flat ? " (flat)" : " (NOT flat)"}`,
+        );
+      } finally {
+        await g?.stop();
+        await slow.stop();
+      }
+    }
+  } finally {
+    await gateways.off?.stop();
+    await gateways.on?.stop();
+    await mock.stop();
+  }
+
+  const headline = options.connections.includes(64) ? 64 : options.connections[Math.floor(options.connections.length / 2)]!;
+  const result: LoadResult = {
+    pinning,
+    node: process.version,
+    options: { connections: options.connections, seconds: options.seconds, warmupSeconds: options.warmupSeconds, rounds: options.rounds, modes: options.modes, longStreams: options.longStreams, longSeconds: options.longSeconds, longDelay: options.longDelay },
+    comparisons,
+    meets_targets: comparisons.every((c) => c.meets_target),
+    rss,
+    long_streams: long,
+    problems,
+    rounds,
+  };
+  for (const mode of options.modes) {
+    const c = comparisons.find((x) => x.mode === mode && x.connections === headline)!;
+    result[mode] = { connections: headline, off: c.off, on: c.on };
+  }
+  if (options.write) {
+    const file = writeResult("load.json", JSON.stringify(result, null, 2) + "\n");
+    const panels = options.modes.flatMap((mode) =>
+      (["latency_percentiles_ms", "ttfb_percentiles_ms"] as const).map((field) => ({
+        title: `${mode === "stream" ? "streaming" : "non-streaming"}: ${field === "ttfb_percentiles_ms" ? "time to first byte" : "whole response"}`,
+        series: comparisons.filter((c) => c.mode === mode).map((c) => ({ connections: c.connections, off: c.off[field], on: c.on[field] })),
+      })),
+    );
+    writeResult("load.svg", svgLatencyChart("gateway latency percentiles, statistics on (solid) vs off (dashed)", PERCENTILES, panels));
+    log(`  wrote ${file} and load.svg`);
+  }
+  for (const p of problems) log(`  problem: ${p}`);
+  return result;
+}
