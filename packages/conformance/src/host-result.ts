@@ -1,7 +1,7 @@
 // The ExchangeResult a host adapter reports, from the records its host delivered, the recorder's
-// stats and the bytes each side received — the shape the node adapter builds (adapters/node.ts),
-// portable (no Buffer) so the edge player can build it inside workerd, Deno and Bun.
-import type { ExchangeResult } from "../adapter.js";
+// stats and the bytes each side received — shared by the node adapter (adapters/node.ts) and the
+// edge player (edge/player.ts), so portable (no Buffer): the player runs inside workerd, Deno and Bun.
+import type { ExchangeResult } from "./adapter.js";
 
 /** What the result needs of a host's record (@aistats/host's AistatsRecord has it). */
 export interface RecordLike {

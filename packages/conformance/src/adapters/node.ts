@@ -14,8 +14,8 @@ import { AistatsConfigError, createAiStatistics, type AiStatistics, type Aistats
 import { defineAdapter, passThroughResult, type ExchangeResult } from "../adapter.js";
 import type { CaseScript, HeaderList } from "../case-format.js";
 import { exchangeSteps } from "../exchange-steps.js";
+import { exchangeResult } from "../host-result.js";
 
-const utf8 = new TextEncoder();
 const HOP = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "host", "te", "upgrade", "proxy-connection"]);
 
 /** Header pairs as node:http takes them (pseudo and hop-by-hop headers left out, repeats as arrays). */
@@ -56,19 +56,6 @@ class Run {
       });
     }
   }
-}
-
-/** Bytes received, cut into the chunks that were sent (each was awaited before the next was sent). */
-function cut(received: readonly Buffer[], sent: readonly number[]): Uint8Array[] {
-  const all = Buffer.concat(received);
-  const out: Uint8Array[] = [];
-  let at = 0;
-  for (const n of sent) {
-    out.push(all.subarray(at, Math.min(all.length, at + n)));
-    at += n;
-  }
-  if (at < all.length) out.push(all.subarray(at));
-  return out;
 }
 
 let run: Run | null = null;
@@ -180,26 +167,7 @@ async function play(script: CaseScript): Promise<ExchangeResult> {
           await r.until("the end of the exchange at the proxy", () => r.proxyClosed);
       }
     }
-    const st = stats.recorder.stats();
-    if (st.activeExchanges !== 0 || st.arenaUsedBytes !== 0) throw new Error(`exchanges left open: ${JSON.stringify(st)}`);
-    if (st.hostErrors !== 0) throw new Error("@aistats/node failed open on this exchange");
-    const last = r.records.at(-1);
-    const metrics: Record<string, number> = {};
-    for (const rec of r.records) for (const c of rec.counters) metrics[c.name] = (metrics[c.name] ?? 0) + c.value;
-    return {
-      skipped: st.skippedExchanges === 1,
-      log: last === undefined ? null : (last.log as Record<string, unknown>),
-      logFields: { ...(last?.logFields ?? {}) },
-      span: { ...(last?.span ?? {}) },
-      metrics,
-      clientChunks: cut(r.clientBytes, sentDown),
-      upstreamChunks: cut(r.upstreamBytes, sentUp),
-      records: {
-        logForm: "json",
-        logs: r.records.map((rec) => utf8.encode(rec.logText)),
-        logFields: r.records.flatMap((rec) => Object.entries(rec.logFieldsEscaped).map(([k, v]): [string, Uint8Array] => [k, utf8.encode(v)])),
-      },
-    };
+    return exchangeResult("@aistats/node", stats.recorder.stats(), r.records, { received: r.clientBytes, sent: sentDown }, { received: r.upstreamBytes, sent: sentUp });
   } finally {
     client?.destroy();
     r.upstreamRes?.destroy();

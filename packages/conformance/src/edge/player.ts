@@ -14,7 +14,7 @@ import { AistatsConfigError, createAiStatistics, type AiStatistics, type Aistats
 import { passThroughResult, type ExchangeResult } from "../adapter.js";
 import type { CaseScript, HeaderList } from "../case-format.js";
 import { exchangeSteps } from "../exchange-steps.js";
-import { byteLength as sum, exchangeResult } from "./result.js";
+import { byteLength as sum, exchangeResult } from "../host-result.js";
 
 /** Left out of the Fetch headers, as the node adapter leaves them out of node:http's. */
 const HOP = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "host", "te", "upgrade", "proxy-connection"]);
