@@ -20,6 +20,8 @@ import { CONTENT, JSON_USAGE, MODEL, STREAM_USAGE, startUpstream, type Upstream 
 import { startWorkerdWithLoopback } from "./support/workerd.js";
 
 const QUESTION = "Say hello";
+/** A runtime may take up to 20 s to answer on a loaded machine (the launchers' own limit); the bundle comes first. */
+const START_TIMEOUT_MS = 45_000;
 const cleanups: (() => Promise<void>)[] = [];
 let upstream: Upstream;
 
@@ -30,7 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => {});
-});
+}, START_TIMEOUT_MS);
 
 function client(server: RunningServer): OpenAI {
   return new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "sk-test-key", maxRetries: 0, timeout: 20_000 });
@@ -144,7 +146,7 @@ describe("README: the Cloudflare Worker", () => {
     const script = await bundle(join(project, "worker.ts"), { outfile: join(project, "dist", "worker.mjs") });
     server = await startWorkerdWithLoopback({ script, bindings: { UPSTREAM: upstream.url } });
     cleanups.push(() => server.stop());
-  });
+  }, START_TIMEOUT_MS);
 
   it("forwards the SDK's streamed and JSON chat completions unchanged and logs one {\"ai_log\":…} line per record", async () => {
     const got = await converse(server);
@@ -184,7 +186,7 @@ describe.each([
     cleanups.push(() => rm(project, { recursive: true, force: true }));
     server = await start(join(project, file), { env: { UPSTREAM: upstream.url } });
     cleanups.push(() => server.stop());
-  });
+  }, START_TIMEOUT_MS);
 
   it("forwards the SDK's chat completions unchanged, logs the records and serves the counters on /metrics", async () => {
     await expectServerExample(server);

@@ -41,6 +41,9 @@ const worker :Workerd.Worker = (
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? dir, PWD: dir },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  const kill = (): void => void child.kill("SIGKILL");
+  process.once("exit", kill); // never left running after the test process
+  child.once("exit", () => process.off("exit", kill));
   child.stdout.setEncoding("utf8").on("data", (s: string) => void (out += s));
   child.stderr.setEncoding("utf8").on("data", (s: string) => void (out += s));
   const gone = new Promise<void>((resolve) => child.once("exit", (code, signal) => ((exited = `exited with ${signal ?? code}`), resolve())));
