@@ -47,7 +47,14 @@ export async function startUpstream(): Promise<Upstream> {
       res.end(JSON.stringify({ error: { message: `no route ${seen.method} ${seen.path}`, type: "invalid_request_error", code: null } }));
       return;
     }
-    const request = JSON.parse(seen.body) as { stream?: boolean };
+    let request: { stream?: boolean };
+    try {
+      request = JSON.parse(seen.body) as { stream?: boolean };
+    } catch {
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: "We could not parse the JSON body of your request.", type: "invalid_request_error", code: null } }));
+      return;
+    }
     const id = `chatcmpl-${requests.length}`;
     const created = 1_764_800_000;
     if (request.stream !== true) {
