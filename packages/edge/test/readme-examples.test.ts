@@ -9,10 +9,13 @@
 //     project (not a bundle: that would prove esbuild's resolution, not Deno's). The Bun server
 //     the same way, in real Bun.
 // Each is driven by the official openai SDK pointed at the runtime, against a loopback node:http
-// upstream answering Chat Completions as an SSE stream with usage and as one JSON document.
+// upstream answering Chat Completions as an SSE stream with usage and as one JSON document. The
+// Worker and the Deno server also type-check as a user's project would (tsc, deno check).
+import { execFile } from "node:child_process";
 import { rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { bundle, startBun, startDeno, type RunningServer } from "@aistats/runtimes";
+import { bundle, runtimeBinary, startBun, startDeno, type RunningServer } from "@aistats/runtimes";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, readmeExample, recordLines, userProject } from "./support/fixtures.js";
@@ -33,6 +36,15 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => {});
 }, START_TIMEOUT_MS);
+
+/** Runs a command to its end: its exit code and everything it printed. */
+function exec(file: string, args: string[], cwd: string, env?: Record<string, string>): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd, env: env ?? process.env, encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, out: `${stdout}${stderr}` });
+    });
+  });
+}
 
 function client(server: RunningServer): OpenAI {
   return new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "sk-test-key", maxRetries: 0, timeout: 20_000 });
@@ -190,6 +202,44 @@ describe.each([
 
   it("forwards the SDK's chat completions unchanged, logs the records and serves the counters on /metrics", async () => {
     await expectServerExample(server);
+  });
+});
+
+describe("README: the examples type-check against @aistats/edge's declarations", () => {
+  const wrongUse = `import { createAiStatistics } from "@aistats/edge";\nexport const n: number = createAiStatistics().metrics();\n`;
+
+  it("the Worker with tsc (strict, bundler resolution, the DOM's fetch types); a wrong use does not", async () => {
+    const compilerOptions = {
+      strict: true,
+      target: "ES2022",
+      lib: ["ES2022", "DOM", "DOM.Iterable"],
+      module: "ESNext",
+      moduleResolution: "Bundler",
+      noEmit: true,
+      types: [],
+    };
+    const project = await userProject("worker-types", {
+      "worker.ts": readmeExample("workers-example").code,
+      "wrong.ts": wrongUse,
+      "tsconfig.json": JSON.stringify({ compilerOptions, files: ["worker.ts"] }),
+      "tsconfig.wrong.json": JSON.stringify({ compilerOptions, files: ["wrong.ts"] }),
+    });
+    cleanups.push(() => rm(project, { recursive: true, force: true }));
+    const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+    expect(await exec(process.execPath, [tsc, "-p", "tsconfig.json"], project)).toEqual({ code: 0, out: "" });
+    const wrong = await exec(process.execPath, [tsc, "-p", "tsconfig.wrong.json"], project);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.out).toMatch(/wrong\.ts\(2,\d+\): error TS2322/);
+  });
+
+  it("the Deno server with deno check; a wrong use does not", async () => {
+    const project = await userProject("deno-types", { "main.ts": readmeExample("deno-example").code, "wrong.ts": wrongUse });
+    cleanups.push(() => rm(project, { recursive: true, force: true }));
+    const env = { PATH: process.env.PATH ?? "", HOME: project, DENO_DIR: join(project, ".deno"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
+    expect(await exec(runtimeBinary("deno"), ["check", "--quiet", "main.ts"], project, env)).toEqual({ code: 0, out: "" });
+    const wrong = await exec(runtimeBinary("deno"), ["check", "--quiet", "wrong.ts"], project, env);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.out).toMatch(/TS2322[\s\S]*wrong\.ts:2/);
   });
 });
 
