@@ -1,9 +1,11 @@
 // pnpm bench throughput [--mb N] [--rounds N] [--seed N] [--workload openai,anthropic,gemini,escapes]
 // pnpm bench memory [--exchanges N] [--exchange-mb N] [--concurrency N] [--seed N]
+// pnpm bench memory --sweep [1,64,1000,5000] [--exchange-mb 0.0625] [--seed N]
 // pnpm bench load [--connections 16,64,256] [--seconds 5] [--warmup 1] [--rounds 3] [--modes stream,json]
 //                 [--long-streams 1000] [--long-seconds 60] [--long-delay 20-40]
 import { DEFAULT_LOAD, runLoad } from "./load/run-load.js";
 import { runMemory } from "./memory/run-memory.js";
+import { DEFAULT_CONCURRENCIES, runSweep } from "./memory/run-sweep.js";
 import { runThroughput } from "./throughput/run-throughput.js";
 import { WORKLOAD_NAMES, type WorkloadName } from "./throughput/workloads.js";
 
@@ -62,7 +64,14 @@ switch (suite) {
       workloads: workloads(),
     });
     break;
-  case "memory":
+  case "memory": {
+    const sweepAt = process.argv.indexOf("--sweep");
+    if (sweepAt !== -1) {
+      const next = process.argv[sweepAt + 1];
+      const concurrencies = next !== undefined && /^\d+(,\d+)*$/.test(next) ? next.split(",").map(Number) : DEFAULT_CONCURRENCIES;
+      process.exitCode = await runSweep(concurrencies, Math.round(flag("exchange-mb", 1 / 16) * 1024 * 1024), flag("seed", 42));
+      break;
+    }
     process.exitCode = await runMemory({
       exchanges: Math.round(flag("exchanges", 10000)),
       exchangeBytes: Math.round(flag("exchange-mb", 1) * 1024 * 1024),
@@ -70,6 +79,7 @@ switch (suite) {
       seed: flag("seed", 42),
     });
     break;
+  }
   case "load": {
     const modes = text("modes", DEFAULT_LOAD.modes.join(",")).split(",");
     if (!modes.every((m) => m === "stream" || m === "json")) {

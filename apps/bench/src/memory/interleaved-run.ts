@@ -16,6 +16,12 @@ export interface LinearMemory {
   seconds: number;
   /** `wasm.ai_log` of the first completed exchange as the access log prints it ("-" if none). */
   firstLog: string;
+  /** Completed exchanges whose `wasm.ai_log` carries the usage (`total_token`). */
+  logged: number;
+  /** The plugin's `aistats_dropped_total.reason.<reason>` counters at the end (non-zero ones). */
+  drops: Record<string, number>;
+  /** Metrics the plugin defined (Envoy keeps each for the VM's life). */
+  metrics_defined: number;
 }
 
 export interface RunOptions {
@@ -64,6 +70,7 @@ export async function runInterleaved(wasm: Uint8Array, workload: MemoryWorkload,
   let completed = 0;
   let after100 = 0;
   let firstLog = "";
+  let logged = 0;
   const began = performance.now();
   while (completed < options.exchanges) {
     for (let i = 0; i < slots.length; i++) {
@@ -75,7 +82,9 @@ export async function runInterleaved(wasm: Uint8Array, workload: MemoryWorkload,
       }
       if (!step(slot)) continue;
       slots[i] = null;
-      if (completed === 0) firstLog = slot.stream.accessLogFilterState("wasm.ai_log");
+      const log = slot.stream.accessLogFilterState("wasm.ai_log");
+      if (completed === 0) firstLog = log;
+      if (log.includes("total_token")) logged++;
       completed++;
       const bytes = host.memory.current;
       if (bytes !== series[series.length - 1][1]) series.push([completed, bytes]);
@@ -86,5 +95,19 @@ export async function runInterleaved(wasm: Uint8Array, workload: MemoryWorkload,
   if (host.vmFailure !== null) throw new Error(`plugin VM failed: ${String(host.vmFailure)}`);
   const final = host.memory.current;
   series.push([completed, final]);
-  return { initial_bytes: initial, after_100_bytes: after100, peak_bytes: host.memory.peak, final_bytes: final, series, seconds, firstLog };
+  const drops: Record<string, number> = {};
+  for (const [name, value] of Object.entries(host.metrics.counters()))
+    if (name.startsWith("aistats_dropped_total.reason.") && value > 0) drops[name.slice("aistats_dropped_total.reason.".length)] = value;
+  return {
+    initial_bytes: initial,
+    after_100_bytes: after100,
+    peak_bytes: host.memory.peak,
+    final_bytes: final,
+    series,
+    seconds,
+    firstLog,
+    logged,
+    drops,
+    metrics_defined: host.metrics.definitions.length,
+  };
 }

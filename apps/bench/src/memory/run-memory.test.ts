@@ -43,7 +43,7 @@ describe("pnpm bench memory (tiny)", () => {
   });
 
   it("reports growth after warm-up and memory beyond arena_bytes + 2 MiB as problems", () => {
-    const base = { initial_bytes: 0, series: [], seconds: 0, firstLog: "" };
+    const base = { initial_bytes: 0, series: [], seconds: 0, firstLog: "", logged: 0, drops: {}, metrics_defined: 0 };
     const flat = { ...base, after_100_bytes: 5 << 20, peak_bytes: 5 << 20, final_bytes: 5 << 20 };
     expect(flatnessProblems(flat, DEFAULT_ARENA_BYTES)).toEqual([]);
     const grew = { ...base, after_100_bytes: 5 << 20, peak_bytes: 6 << 20, final_bytes: 6 << 20 };
