@@ -281,9 +281,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         await pipeline(
           up.body,
           async function* (src: AsyncIterable<Buffer>) {
+            // The chunk goes to the client first; it is fed once the pipeline has written it and
+            // asks for the next (or stops), so the statistics never hold a chunk back.
             for await (const c of src) {
-              handle.responseChunk(c);
-              yield c;
+              try {
+                yield c;
+              } finally {
+                handle.responseChunk(c);
+              }
             }
           },
           res,
