@@ -46,7 +46,8 @@ export function percentile(sorted: Float64Array | number[], p: number): number {
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-export async function drive(url: string, mode: Mode, connections: number, seconds: number): Promise<CellResult> {
+/** Closed loop (each connection sends its next request as soon as one ends) unless `overallRate` (req/s over all connections) is given. */
+export async function drive(url: string, mode: Mode, connections: number, seconds: number, overallRate?: number): Promise<CellResult> {
   const ttfb: number[] = [];
   const latency: number[] = [];
   const bodies = requestBodies(mode);
@@ -55,6 +56,7 @@ export async function drive(url: string, mode: Mode, connections: number, second
     connections,
     duration: seconds,
     pipelining: 1,
+    ...(overallRate !== undefined ? { overallRate } : {}),
     timeout: 30,
     requests: bodies.map((body) => ({ method: "POST", path: "/v1/chat/completions", headers: { "content-type": "application/json" }, body })),
     setupClient(client) {

@@ -3,7 +3,7 @@
 // taskset where the machine allows; the gateway's RSS read from /proc while it runs.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -92,7 +92,7 @@ export async function startMock(delay: string, core: number | null): Promise<Sta
 
 export interface GatewayProcess extends Started {
   statistics: boolean;
-  /** The file the gateway's stdout (one line per record) goes to. */
+  /** The file the gateway's stdout (one line per record) goes to; removed by stop(). */
   logFile: string;
 }
 
@@ -124,7 +124,19 @@ export async function startGatewayProcess(upstreamUrl: string, statistics: boole
   closeSync(out);
   const text = { value: "" };
   const url = await waitFor(child, /listening on (http:\/\/\S+)/, `the gateway (statistics ${statistics ? "on" : "off"})`, text);
-  return { child, pid: child.pid!, url, statistics, logFile, stderr: () => text.value, stop: stopper(child) };
+  const stop = stopper(child);
+  return {
+    child,
+    pid: child.pid!,
+    url,
+    statistics,
+    logFile,
+    stderr: () => text.value,
+    async stop() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Resident set size of a process in bytes (Linux /proc), or null when it cannot be read. */

@@ -12,6 +12,8 @@ describe("pnpm bench load, plumbing", () => {
     const lines: string[] = [];
     const r = await runLoad({
       connections: [2],
+      rates: [20],
+      rateConnections: 2,
       seconds: 1,
       warmupSeconds: 0,
       rounds: 1,
@@ -35,9 +37,11 @@ describe("pnpm bench load, plumbing", () => {
         expect(cell.non_2xx + cell.errors + cell.timeouts).toBe(0);
       }
     }
-    expect(r.comparisons.map((c) => [c.mode, c.connections])).toEqual([
-      ["stream", 2],
-      ["json", 2],
+    expect(r.comparisons.map((c) => [c.mode, c.connections, c.rate])).toEqual([
+      ["stream", 2, null],
+      ["stream", 2, 20],
+      ["json", 2, null],
+      ["json", 2, 20],
     ]);
     for (const c of r.comparisons) {
       expect(c.records.ok).toBe(true);
@@ -77,7 +81,7 @@ describe("pnpm bench load, plumbing", () => {
     });
     const m = medianCell([cell(100, 5), cell(300, 1), cell(200, 9)], 4);
     expect(m).toMatchObject({ connections: 4, rps: 200, p99_ms: 5, requests: 30 });
-    const svg = svgLatencyChart("t", PERCENTILES, [{ title: "p", series: [{ connections: 4, off: [1, 2, 3, 4, 5, 6], on: [1, 2, 3, 4, 5, 7] }] }]);
+    const svg = svgLatencyChart("t", PERCENTILES, [{ title: "p", series: [{ label: "4 connections", off: [1, 2, 3, 4, 5, 6], on: [1, 2, 3, 4, 5, 7] }] }]);
     expect(svg).toContain("<svg");
     expect(svg).toContain("4 connections");
     expect(svg.match(/<path /g)).toHaveLength(2);

@@ -16,6 +16,12 @@ import { writeResult } from "../report/write-results.js";
 
 export interface LoadOptions {
   connections: number[];
+  /**
+   * Fixed offered rates (req/s, over `rateConnections` connections), below saturation: there the
+   * time to first byte shows what statistics add per request, not the queueing of a saturated loop.
+   */
+  rates: number[];
+  rateConnections: number;
   /** Measured seconds per cell and round. */
   seconds: number;
   /** Warm-up seconds before each measured cell. */
@@ -36,6 +42,8 @@ export interface LoadOptions {
 
 export const DEFAULT_LOAD: LoadOptions = {
   connections: [16, 64, 256],
+  rates: [200],
+  rateConnections: 16,
   seconds: 5,
   warmupSeconds: 1,
   rounds: 3,
@@ -58,6 +66,8 @@ export interface CellSummary extends CellResult {
 export interface Comparison {
   mode: Mode;
   connections: number;
+  /** The fixed offered rate (req/s), or null for a closed loop (saturation). */
+  rate: number | null;
   off: CellSummary;
   on: CellSummary;
   /** 1 − on.rps / off.rps. */
@@ -149,7 +159,7 @@ export interface LoadResult {
   rss: Record<Stats, RssSummary>;
   long_streams: LongStreamSummary | null;
   problems: string[];
-  rounds: { mode: Mode; connections: number; statistics: Stats; round: number; result: CellResult }[];
+  rounds: { mode: Mode; connections: number; rate: number | null; statistics: Stats; round: number; result: CellResult }[];
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -169,7 +179,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const samplers = { off: sampleRss(gateways.off.pid), on: sampleRss(gateways.on.pid) };
     let logAt = 0;
     for (const mode of options.modes) {
-      for (const connections of options.connections) {
+      const cellsToRun: [number, number | null][] = [...options.connections.map((c) => [c, null] as [number, null]), ...options.rates.map((r) => [options.rateConnections, r] as [number, number])];
+      for (const [connections, rate] of cellsToRun) {
         const cells: Record<Stats, CellResult[]> = { off: [], on: [] };
         let completedOn = 0;
         let finalOn = 0;
@@ -178,20 +189,20 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           for (const stats of (round % 2 === 0 ? ["off", "on"] : ["on", "off"]) as Stats[]) {
             const g = gateways[stats]!;
             if (options.warmupSeconds > 0) {
-              const w = await drive(g.url, mode, connections, options.warmupSeconds);
+              const w = await drive(g.url, mode, connections, options.warmupSeconds, rate ?? undefined);
               if (stats === "on") {
                 completedOn += w.requests;
                 runsOn++;
               }
             }
-            const c = await drive(g.url, mode, connections, options.seconds);
+            const c = await drive(g.url, mode, connections, options.seconds, rate ?? undefined);
             cells[stats].push(c);
-            rounds.push({ mode, connections, statistics: stats, round, result: c });
+            rounds.push({ mode, connections, rate, statistics: stats, round, result: c });
             if (stats === "on") {
               completedOn += c.requests;
               runsOn++;
             }
-            if (c.non_2xx || c.errors || c.timeouts) problems.push(`${mode} ${connections} conns statistics ${stats} round ${round}: ${c.non_2xx} non-2xx, ${c.errors} errors, ${c.timeouts} timeouts`);
+            if (c.non_2xx || c.errors || c.timeouts) problems.push(`${mode} ${connections} conns${rate ? ` at ${rate} req/s` : ""} statistics ${stats} round ${round}: ${c.non_2xx} non-2xx, ${c.errors} errors, ${c.timeouts} timeouts`);
           }
         }
         await sleep(300);
@@ -204,10 +215,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         const ttfbDelta = r3(on.p99_ttfb_ms - off.p99_ttfb_ms);
         const inFlight = runsOn * connections;
         const recordsOk = finalOn >= completedOn && finalOn <= completedOn + inFlight;
-        if (!recordsOk) problems.push(`${mode} ${connections} conns: ${finalOn} final records for ${completedOn} completed requests (at most ${inFlight} more were cut at the runs' ends)`);
+        if (!recordsOk) problems.push(`${mode} ${connections} conns${rate ? ` at ${rate} req/s` : ""}: ${finalOn} final records for ${completedOn} completed requests (at most ${inFlight} more were cut at the runs' ends)`);
         const cmp: Comparison = {
           mode,
           connections,
+          rate,
           off,
           on,
           rps_cost: rpsCost,
@@ -218,7 +230,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         };
         comparisons.push(cmp);
         log(
-          `  ${mode.padEnd(6)} ${String(connections).padStart(4)} conns  off ${off.rps.toFixed(0).padStart(6)} req/s p50 ${off.p50_ms.toFixed(2)} p99 ${off.p99_ms.toFixed(2)} ttfb p50 ${off.p50_ttfb_ms.toFixed(2)} p99 ${off.p99_ttfb_ms.toFixed(2)} ms | ` +
+          `  ${mode.padEnd(6)} ${String(connections).padStart(4)} conns ${rate ? `@${rate}/s`.padEnd(7) : "       "} off ${off.rps.toFixed(0).padStart(6)} req/s p50 ${off.p50_ms.toFixed(2)} p99 ${off.p99_ms.toFixed(2)} ttfb p50 ${off.p50_ttfb_ms.toFixed(2)} p99 ${off.p99_ttfb_ms.toFixed(2)} ms | ` +
             `on ${on.rps.toFixed(0).padStart(6)} req/s p50 ${on.p50_ms.toFixed(2)} p99 ${on.p99_ms.toFixed(2)} ttfb p50 ${on.p50_ttfb_ms.toFixed(2)} p99 ${on.p99_ttfb_ms.toFixed(2)} ms | ` +
             `cost ${(rpsCost * 100).toFixed(1)} % req/s, ${ttfbDelta >= 0 ? "+" : ""}${ttfbDelta.toFixed(2)} ms p99 ttfb${cmp.meets_target ? "" : "  (target missed)"}`,
         );
@@ -281,7 +293,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const result: LoadResult = {
     pinning,
     node: process.version,
-    options: { connections: options.connections, seconds: options.seconds, warmupSeconds: options.warmupSeconds, rounds: options.rounds, modes: options.modes, longStreams: options.longStreams, longSeconds: options.longSeconds, longDelay: options.longDelay },
+    options: { connections: options.connections, rates: options.rates, rateConnections: options.rateConnections, seconds: options.seconds, warmupSeconds: options.warmupSeconds, rounds: options.rounds, modes: options.modes, longStreams: options.longStreams, longSeconds: options.longSeconds, longDelay: options.longDelay },
     comparisons,
     meets_targets: comparisons.every((c) => c.meets_target),
     rss,
@@ -290,7 +302,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     rounds,
   };
   for (const mode of options.modes) {
-    const c = comparisons.find((x) => x.mode === mode && x.connections === headline)!;
+    const c = comparisons.find((x) => x.mode === mode && x.connections === headline && x.rate === null)!;
     result[mode] = { connections: headline, off: c.off, on: c.on };
   }
   if (options.write) {
@@ -298,7 +310,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const panels = options.modes.flatMap((mode) =>
       (["latency_percentiles_ms", "ttfb_percentiles_ms"] as const).map((field) => ({
         title: `${mode === "stream" ? "streaming" : "non-streaming"}: ${field === "ttfb_percentiles_ms" ? "time to first byte" : "whole response"}`,
-        series: comparisons.filter((c) => c.mode === mode).map((c) => ({ connections: c.connections, off: c.off[field], on: c.on[field] })),
+        series: comparisons.filter((c) => c.mode === mode).map((c) => ({ label: c.rate ? `${c.connections} conns at ${c.rate} req/s` : `${c.connections} connections`, off: c.off[field], on: c.on[field] })),
       })),
     );
     writeResult("load.svg", svgLatencyChart("gateway latency percentiles, statistics on (solid) vs off (dashed)", PERCENTILES, panels));

@@ -3,7 +3,8 @@
 // logarithmic millisecond axis so every connection count fits.
 
 export interface LatencySeries {
-  connections: number;
+  /** "64 connections", "16 conns at 200 req/s". */
+  label: string;
   off: number[];
   on: number[];
 }
@@ -56,10 +57,11 @@ export function svgLatencyChart(title: string, percentiles: number[], panels: La
   const parts: string[] = [];
   panels.forEach((p, i) => parts.push(...panel(p, percentiles, left + (i % cols) * (w + gapX), top + Math.floor(i / cols) * (h + gapY), w, h)));
   const legendX = left + cols * (w + gapX) - 40;
-  const conns = panels[0]?.series.map((s) => s.connections) ?? [];
+  // legend: one colour per series label
+  const conns = panels[0]?.series.map((s) => s.label) ?? [];
   conns.forEach((c, k) => {
     const color = COLORS[k % COLORS.length];
-    parts.push(`<rect x="${legendX}" y="${top + k * 22}" width="12" height="12" fill="${color}"/>`, `<text x="${legendX + 18}" y="${top + 11 + k * 22}">${c} connections</text>`);
+    parts.push(`<rect x="${legendX}" y="${top + k * 22}" width="12" height="12" fill="${color}"/>`, `<text x="${legendX + 18}" y="${top + 11 + k * 22}">${escape(c)}</text>`);
   });
   const ly = top + conns.length * 22 + 16;
   parts.push(
@@ -70,7 +72,7 @@ export function svgLatencyChart(title: string, percentiles: number[], panels: La
     `<text x="14" y="${top + (rows * (h + gapY)) / 2}" transform="rotate(-90 14 ${top + (rows * (h + gapY)) / 2})" text-anchor="middle">milliseconds (log scale)</text>`,
   );
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${legendX + 170}" height="${top + rows * (h + gapY)}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${legendX + 210}" height="${top + rows * (h + gapY)}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="10" y="24" font-size="15" font-weight="bold">${escape(title)}</text>`,
     ...parts,
