@@ -30,6 +30,10 @@ export class KeyFrame extends StepFrame {
     return this.name;
   }
 
+  override plainStep(): bool {
+    return !this.commit;
+  }
+
   open(_m: MatchRouter, kind: i32): bool {
     if (this.out.done || (this.commit && this.committedIn == this.out.scope)) return false;
     return kind == KIND_OBJECT || this.index >= 0;

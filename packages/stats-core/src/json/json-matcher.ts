@@ -1,6 +1,6 @@
 import { NO_BLOCK } from "../arena/arena";
 import { ArenaLease } from "../arena/arena-lease";
-import { SHORT_SCAN_BYTES, findByte, elementAt, loadByte, loadI32, storeByte, storeI32 } from "../glue/target";
+import { SHORT_SCAN_BYTES, findByte, elementAt, loadByte, loadI32, storeByte, storeI32, stringStop } from "../glue/target";
 import { HeldValue } from "./json-held-value";
 import {
   JSON_INCOMPLETE,
@@ -22,6 +22,7 @@ import { MatchPlan } from "./json-match-plan";
 import { JsonPathSet } from "./json-path-set";
 import { MatchRouter, StepFrame } from "./json-step-frame";
 import { RecordTarget, SinkTarget } from "./json-targets";
+import { MatchTemplate, SEG_HOLE_NUMBER, SEG_HOLE_STRING, SEG_SLOT_NUMBER, SEG_SLOT_STRING } from "./json-template";
 import { hexValue, putUtf8 } from "./json-utf8";
 
 export {
@@ -57,6 +58,16 @@ export { JsonPathSet } from "./json-path-set";
 // query condition comes after the value) are held, in the arena, through the lease. Bad input
 // never throws: it ends matching for the document with a status (values already reported stay
 // reported, an open one is ended), and every step is O(1) per byte.
+//
+// The general path and the template path. Everything above is the general path: it handles any
+// input, cut anywhere. For a simple path set (member names and indexes only, json-template.ts) a
+// document that the general path read whole in one chunk — an SSE event, as the framer hands it
+// on — is also learned as a template: its bytes and the places of its values. When the next
+// document starts (fresh matcher, first feed) and equals the template outside those values, the
+// template path decodes just the selected values, replays the consumers the general path gave
+// them, and leaves the matcher where the general path would have: after the root value. A document
+// that differs, is cut by the chunk, or has an invalid selected value goes down the general path
+// from its first byte (nothing was reported yet), which learns a new template.
 
 // Tokenizer states.
 const ST_VALUE: i32 = 0; // a value must come (root, after ':', after ',' in an array)
@@ -107,6 +118,8 @@ export class JsonMatcher extends MatchRouter {
   complete: bool = false;
   /** Held values that were cut (arena full or over the hold limit). */
   readonly stats: JsonMatchStats = new JsonMatchStats();
+  /** Documents read by the template path since the matcher was made (json-template.ts). */
+  templateHits: i32 = 0;
   readonly maxDepth: i32;
   readonly paths: JsonPathSet;
   readonly lease: ArenaLease;
@@ -175,6 +188,13 @@ export class JsonMatcher extends MatchRouter {
   private lit: Uint8Array = LIT_TRUE;
   private litPos: i32 = 0;
   private readonly numText: Uint8Array = new Uint8Array(12);
+  // Templates (json-template.ts): only for a simple path set.
+  private simple: bool = false;
+  private readonly tpl: MatchTemplate = new MatchTemplate();
+  /** The general path reads a fresh document and tells tpl what it does. */
+  private learning: bool = false;
+  /** While learning: the offset just after the root value, once it closed. */
+  private rootEnd: i32 = -1;
 
   /**
    * `lease` holds what must be kept across chunks; `heldLimit` caps each held value (bytes beyond
@@ -215,6 +235,9 @@ export class JsonMatcher extends MatchRouter {
     this.consTarget = new Int32Array(plan.targets.length + 2);
     this.consFlag = new Uint8Array(plan.targets.length + 2);
     this.keyBuf = new Uint8Array(paths.maxNameBytes + 1);
+    let simple = plan.targets.length == plan.sinks.length && plan.held.length == 0 && plan.records.length == 0;
+    for (let i = 0; i < plan.frames.length; i++) if (!plan.frames[i].plainStep()) simple = false;
+    this.simple = simple;
   }
 
   /** Scans chunk[start, end) of the document; returns the status. */
@@ -230,6 +253,21 @@ export class JsonMatcher extends MatchRouter {
     if (this.rawOpen > 0) this.rawFrom = start;
     let i = start;
     let state = this.state;
+    this.learning = false;
+    if (this.simple && this.consumed == 0 && state == ST_VALUE && this.depth == 0) {
+      // A fresh document: the template path if it has this shape, else the general path learning.
+      const after = this.tpl.valid ? this.tpl.match(chunk, start, end) : -1;
+      if (after >= 0) {
+        this.replayTemplate(chunk);
+        this.templateHits++;
+        i = after;
+        state = ST_DONE;
+      } else {
+        this.tpl.begin();
+        this.rootEnd = -1;
+        this.learning = true;
+      }
+    }
     while (i < end) {
       if (state == ST_STRING) {
         // The bulk of most documents: a run of plain string bytes.
@@ -255,6 +293,7 @@ export class JsonMatcher extends MatchRouter {
               state = ST_VALUE;
             }
           } else {
+            if (this.learning) this.tpl.end(i - 1);
             state = this.valueEnd(i);
           }
         } else if (c == 0x5c) {
@@ -299,6 +338,7 @@ export class JsonMatcher extends MatchRouter {
             state = ST_VALUE;
           }
         } else {
+          if (this.learning) this.tpl.end(q);
           state = this.valueEnd(i);
         }
         continue;
@@ -367,6 +407,7 @@ export class JsonMatcher extends MatchRouter {
         // ST_VALUE or ST_ARR_FIRST: a value starts (or the array is empty).
         if (c == 0x22) {
           this.scalarStart(KIND_STRING, i);
+          if (this.learning && !this.tpl.slotAt(i + 1)) this.tpl.add(SEG_HOLE_STRING, i + 1);
           this.strKey = false;
           this.strCap = this.decOpen > 0;
           this.skipEscaped = false;
@@ -382,6 +423,7 @@ export class JsonMatcher extends MatchRouter {
           state = ST_ARR_FIRST;
         } else if (c == 0x2d || (c >= 0x30 && c <= 0x39)) {
           this.scalarStart(KIND_NUMBER, i);
+          if (this.learning && !this.tpl.slotAt(i)) this.tpl.add(SEG_HOLE_NUMBER, i);
           this.numState = c == 0x2d ? N_SIGN : c == 0x30 ? N_ZERO : N_INT;
           i++;
           state = ST_NUMBER;
@@ -485,6 +527,10 @@ export class JsonMatcher extends MatchRouter {
       state = this.valueEnd(i);
     }
     this.state = state;
+    if (this.learning) {
+      this.learning = false;
+      if (state == ST_DONE && this.rootEnd >= 0) this.tpl.commit(chunk, start, this.rootEnd);
+    }
     // A key read in place must not outlive this chunk (the caller may reuse its buffer).
     if (this.keyInPlace) this.keyToBuffer(chunk, this.strKey && state == ST_STRING ? end : this.keyFrom + this.keyLen);
     if (this.decLen > 0) this.flushDecoded();
@@ -534,6 +580,7 @@ export class JsonMatcher extends MatchRouter {
     this.decOpen = 0;
     this.decLen = 0;
     this.keyConsumers = false;
+    this.learning = false;
     this.state = ST_VALUE;
     this.depth = 0;
     this.deepest = 0;
@@ -567,6 +614,7 @@ export class JsonMatcher extends MatchRouter {
   }
 
   addConsumer(target: MatchTarget, kind: i32, pos: i32): void {
+    if (this.learning) this.learnConsumer(target, kind, pos);
     const r = target.begin(kind);
     if (r == TAKE_REFUSED) return;
     let flag = C_NONE;
@@ -734,6 +782,7 @@ export class JsonMatcher extends MatchRouter {
     }
     if (this.consTop > loadI32(this.consBase, d)) this.endConsumers(loadI32(this.consBase, d), end);
     this.depth = d - 1;
+    if (this.learning && d == 1) this.rootEnd = end;
     this.childEnded(end);
   }
 
@@ -909,6 +958,74 @@ export class JsonMatcher extends MatchRouter {
     }
   }
 
+  // ---- templates (json-template.ts) ----
+
+  // The general path, learning, offers the value at `pos` to `target`: a template slot.
+  private learnConsumer(target: MatchTarget, kind: i32, pos: i32): void {
+    const tpl = this.tpl;
+    // A template stands for strings and numbers handed straight to the sink, nothing else.
+    if ((kind != KIND_STRING && kind != KIND_NUMBER) || this.scalarBase != 0 || (kind == KIND_STRING && target.raw)) {
+      tpl.overflow = true;
+      return;
+    }
+    const from = kind == KIND_STRING ? pos + 1 : pos;
+    if (!tpl.slotAt(from)) tpl.add(kind == KIND_STRING ? SEG_SLOT_STRING : SEG_SLOT_NUMBER, from);
+    tpl.addConsumer(target.id);
+  }
+
+  // The document matched the template: what the general path would report, slot by slot.
+  private replayTemplate(chunk: Uint8Array): void {
+    const tpl = this.tpl;
+    for (let k = 0; k < tpl.segCount; k++) {
+      const seg: i32 = tpl.segKind[k];
+      if (seg != SEG_SLOT_STRING && seg != SEG_SLOT_NUMBER) continue;
+      const from = tpl.docFrom[k];
+      const to = tpl.docTo[k];
+      const str = seg == SEG_SLOT_STRING;
+      const kind = str ? KIND_STRING : KIND_NUMBER;
+      const pos = str ? from - 1 : from;
+      this.scalarBase = this.consTop;
+      for (let c = tpl.segCons[k]; c < tpl.segCons[k + 1]; c++) this.addConsumer(this.targets[tpl.consTarget[c]], kind, pos);
+      if (str) {
+        this.strKey = false;
+        this.strCap = this.decOpen > 0;
+        if (this.strCap) this.decodeString(chunk, from, to);
+      }
+      if (this.consTop > this.scalarBase) this.endConsumers(this.scalarBase, str ? to + 1 : to);
+    }
+  }
+
+  // Decodes the (validated) text of a string, src[from, to), to its decoded consumers, as the
+  // general path's string states do.
+  private decodeString(src: Uint8Array, from: i32, to: i32): void {
+    let i = from;
+    while (i < to) {
+      const s = i;
+      i = stringStop(src, i, to);
+      if (i > s) this.stringRun(src, s, i);
+      if (i >= to) break;
+      const e: i32 = loadByte(src, i + 1);
+      if (e != 0x75) {
+        this.stringByte(escapedByte(e));
+        i += 2;
+        continue;
+      }
+      const v = hex4(src, i + 2);
+      i += 6;
+      if (v < 0xd800 || v > 0xdfff) {
+        this.stringCodePoint(v);
+      } else if (i + 1 < to && loadByte(src, i) == 0x5c && loadByte(src, i + 1) == 0x75) {
+        // A surrogate pairs with the \u escape right after it (see unicodeDone).
+        const w = hex4(src, i + 2);
+        i += 6;
+        const pair = v <= 0xdbff && w >= 0xdc00 && w <= 0xdfff;
+        this.stringCodePoint(pair ? 0x10000 + ((v - 0xd800) << 10) + (w - 0xdc00) : 0xfffd);
+      } else {
+        this.stringCodePoint(0xfffd);
+      }
+    }
+  }
+
   // ---- numbers ----
 
   // Scans number bytes from `i`; returns where it stopped (-1 on error) and leaves this.state.
@@ -963,6 +1080,7 @@ export class JsonMatcher extends MatchRouter {
   }
 
   private numberEnd(at: i32): i32 {
+    if (this.learning) this.tpl.end(at);
     this.state = this.valueEnd(at);
     return at;
   }
@@ -1005,6 +1123,11 @@ function escapedByte(c: i32): i32 {
   if (c == 0x66) return 0x0c;
   if (c == 0x75) return ESC_UNICODE;
   return -1;
+}
+
+// The four hex digits at buf[at, at + 4) (already validated).
+function hex4(buf: Uint8Array, at: i32): i32 {
+  return (hexValue(loadByte(buf, at)) << 12) | (hexValue(loadByte(buf, at + 1)) << 8) | (hexValue(loadByte(buf, at + 2)) << 4) | hexValue(loadByte(buf, at + 3));
 }
 
 function asciiBytes(s: string): Uint8Array {

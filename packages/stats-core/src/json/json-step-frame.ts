@@ -25,6 +25,13 @@ export abstract class StepFrame {
   objectKey(): Uint8Array | null {
     return null;
   }
+  /**
+   * A plain member-name / array-index step that hands what it selects straight on: what it does
+   * depends on keys and structure only, never on the text of a value (see json-template.ts).
+   */
+  plainStep(): bool {
+    return false;
+  }
   /** The container starts: false keeps the frame detached (nothing to do there). */
   abstract open(m: MatchRouter, kind: i32): bool;
   /** A child value of kind `kind` starts at `pos` (its key is m's current key in an object). */

@@ -30,6 +30,27 @@ export function jsonMatchDocsTrace(
   maxDepth: i32,
   heldLimit: i32,
 ): string {
+  return docsTrace(paths, docs, ends, splits, arenaBytes, maxDepth, heldLimit, false);
+}
+
+/**
+ * jsonMatchDocsTrace of a stream of documents, plus a last line "templated N": how many of them
+ * the template path read (the rest went down the general path).
+ */
+export function jsonMatchStreamTrace(paths: string, docs: Uint8Array, ends: Int32Array, splits: Int32Array): string {
+  return docsTrace(paths, docs, ends, splits, 1 << 20, 64, 0x7fffffff, true);
+}
+
+function docsTrace(
+  paths: string,
+  docs: Uint8Array,
+  ends: Int32Array,
+  splits: Int32Array,
+  arenaBytes: i32,
+  maxDepth: i32,
+  heldLimit: i32,
+  templated: bool,
+): string {
   const out = new Array<string>(0);
   const set = new JsonPathSet();
   const lines = paths.split("\n");
@@ -68,6 +89,7 @@ export function jsonMatchDocsTrace(
     if (lease.bytes != 0) out.push("leak " + lease.bytes.toString() + " bytes still leased after reset");
     start = end;
   }
+  if (templated) out.push("templated " + m.templateHits.toString());
   return out.join("\n");
 }
 

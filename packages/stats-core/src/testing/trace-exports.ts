@@ -3,7 +3,7 @@
 export { arenaTrace, initialShape } from "./arena-trace";
 export { sseTrace } from "./sse-trace";
 export { jsonArrayTrace } from "./sse-json-array-trace";
-export { jsonMatchDocsTrace, jsonMatchTrace } from "./json-match-trace";
+export { jsonMatchDocsTrace, jsonMatchStreamTrace, jsonMatchTrace } from "./json-match-trace";
 export { configSelectTrace, configTrace } from "./config-trace";
 export { jsonValueTrace } from "./config-json-trace";
 export { glueIntTrace, glueTrace } from "./glue-trace";

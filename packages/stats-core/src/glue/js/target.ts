@@ -90,3 +90,32 @@ const utf8 = new TextDecoder();
 export function utf8ToString(buf: Uint8Array, start: i32, end: i32): string {
   return utf8.decode(buf.subarray(start, end));
 }
+
+/**
+ * How many leading bytes of a[aFrom, aFrom + n) equal b[bFrom, bFrom + n): n when all do. The
+ * caller guarantees both ranges lie inside their arrays. (In wasm: 16 bytes a step with SIMD.)
+ */
+export function commonPrefix(a: Uint8Array, aFrom: i32, b: Uint8Array, bFrom: i32, n: i32): i32 {
+  let i = 0;
+  // Four bytes a step as one 32-bit compare, then byte by byte where they differ.
+  while (i + 4 <= n) {
+    const x = aFrom + i;
+    const y = bFrom + i;
+    if ((a[x] | (a[x + 1] << 8) | (a[x + 2] << 16) | (a[x + 3] << 24)) != (b[y] | (b[y + 1] << 8) | (b[y + 2] << 16) | (b[y + 3] << 24))) break;
+    i += 4;
+  }
+  while (i < n && a[aFrom + i] == b[bFrom + i]) i++;
+  return i;
+}
+
+/**
+ * Index of the first byte in buf[from, to) that stops a JSON string's plain run — '"', '\\' or a
+ * control character below 0x20 — or `to`. (In wasm: 16 bytes a step with SIMD.)
+ */
+export function stringStop(buf: Uint8Array, from: i32, to: i32): i32 {
+  for (let i = from; i < to; i++) {
+    const c = buf[i];
+    if (c == 0x22 || c == 0x5c || c < 0x20) return i;
+  }
+  return to;
+}

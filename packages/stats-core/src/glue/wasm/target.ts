@@ -81,3 +81,44 @@ export function findByte(buf: Uint8Array, byte: i32, from: i32, to: i32): i32 {
   }
   return to;
 }
+
+/** Leading bytes of a[aFrom, aFrom + n) equal to b[bFrom, bFrom + n) (see ../js/target.ts): 16 a step. */
+export function commonPrefix(a: Uint8Array, aFrom: i32, b: Uint8Array, bFrom: i32, n: i32): i32 {
+  const pa = a.dataStart + <usize>aFrom;
+  const pb = b.dataStart + <usize>bFrom;
+  let i = 0;
+  while (i + 16 <= n) {
+    const mask = i8x16.bitmask(i8x16.eq(v128.load(pa + <usize>i), v128.load(pb + <usize>i)));
+    if (mask != 0xffff) return i + <i32>ctz(~mask);
+    i += 16;
+  }
+  while (i + 8 <= n) {
+    const x = load<u64>(pa + <usize>i) ^ load<u64>(pb + <usize>i);
+    if (x != 0) return i + <i32>(ctz(x) >> 3);
+    i += 8;
+  }
+  while (i < n && load<u8>(pa + <usize>i) == load<u8>(pb + <usize>i)) i++;
+  return i;
+}
+
+/** The first '"', '\\' or control byte in buf[from, to), or `to` (see ../js/target.ts): 16 a step. */
+export function stringStop(buf: Uint8Array, from: i32, to: i32): i32 {
+  const base = buf.dataStart;
+  const quote = i8x16.splat(0x22);
+  const backslash = i8x16.splat(0x5c);
+  const space = i8x16.splat(0x20);
+  let i = from;
+  while (i + 16 <= to) {
+    const v = v128.load(base + <usize>i);
+    const stop = v128.or(v128.or(i8x16.eq(v, quote), i8x16.eq(v, backslash)), i8x16.lt_u(v, space));
+    const mask = i8x16.bitmask(stop);
+    if (mask != 0) return i + <i32>ctz(mask);
+    i += 16;
+  }
+  while (i < to) {
+    const c = <i32>load<u8>(base + <usize>i);
+    if (c == 0x22 || c == 0x5c || c < 0x20) return i;
+    i++;
+  }
+  return to;
+}
