@@ -34,7 +34,8 @@ let project: string;
 beforeAll(async () => {
   upstream = await startUpstream();
   project = await userProject("wait-until", { "worker.js": WORKER });
-  server = await startWorkerdWithLoopback({ script: await bundle(join(project, "worker.js")), bindings: { UPSTREAM: upstream.url } });
+  const script = await bundle(join(project, "worker.js"), { outfile: join(project, "dist", "worker.mjs") });
+  server = await startWorkerdWithLoopback({ script, bindings: { UPSTREAM: upstream.url } });
 }, 45_000);
 
 afterAll(async () => {
