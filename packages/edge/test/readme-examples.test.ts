@@ -15,12 +15,12 @@ import { execFile } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { bundle, runtimeBinary, startBun, startDeno, type RunningServer } from "@aistats/runtimes";
+import { bundle, runtimeBinary, startBun, startDeno, startWorkerd, type RunningServer } from "@aistats/runtimes";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, readmeExample, recordLines, userProject } from "./support/fixtures.js";
 import { CONTENT, JSON_USAGE, MODEL, STREAM_USAGE, startUpstream, type Upstream } from "./support/upstream.js";
-import { startWorkerdWithLoopback } from "./support/workerd.js";
+
 
 const QUESTION = "Say hello";
 /** A runtime may take up to 20 s to answer on a loaded machine (the launchers' own limit); the bundle comes first. */
@@ -156,7 +156,7 @@ describe("README: the Cloudflare Worker", () => {
     const project = await userProject("worker", { "worker.ts": example.code });
     cleanups.push(() => rm(project, { recursive: true, force: true }));
     const script = await bundle(join(project, "worker.ts"), { outfile: join(project, "dist", "worker.mjs") });
-    server = await startWorkerdWithLoopback({ script, bindings: { UPSTREAM: upstream.url } });
+    server = await startWorkerd({ script, bindings: { UPSTREAM: upstream.url }, allowLocalNetwork: true });
     cleanups.push(() => server.stop());
   }, START_TIMEOUT_MS);
 

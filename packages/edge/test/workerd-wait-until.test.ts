@@ -5,11 +5,11 @@
 // the control that shows the test can fail.
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { bundle, type RunningServer } from "@aistats/runtimes";
+import { bundle, startWorkerd, type RunningServer } from "@aistats/runtimes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, userProject } from "./support/fixtures.js";
 import { startUpstream, type Upstream } from "./support/upstream.js";
-import { startWorkerdWithLoopback } from "./support/workerd.js";
+
 
 const WORKER = `import { createAiStatistics } from "@aistats/edge";
 
@@ -35,7 +35,7 @@ beforeAll(async () => {
   upstream = await startUpstream();
   project = await userProject("wait-until", { "worker.js": WORKER });
   const script = await bundle(join(project, "worker.js"), { outfile: join(project, "dist", "worker.mjs") });
-  server = await startWorkerdWithLoopback({ script, bindings: { UPSTREAM: upstream.url } });
+  server = await startWorkerd({ script, bindings: { UPSTREAM: upstream.url }, allowLocalNetwork: true });
 }, 45_000);
 
 afterAll(async () => {

@@ -146,9 +146,14 @@ interface Launch {
   readonly args: readonly string[];
   readonly env: Record<string, string>;
   readonly cwd: string;
+  /**
+   * Up when the runtime's output contains this (it says so once its socket is bound), instead of
+   * when `url` answers a probe request — which a Worker under test would handle like any other.
+   */
+  readonly readyOutput?: string;
 }
 
-/** Spawns the runtime and waits until `url` answers any HTTP request. */
+/** Spawns the runtime and waits until it is up: `readyOutput` seen, or else `url` answering any HTTP request. */
 async function launch(make: (port: number) => Promise<Launch>, cleanup: () => Promise<void>): Promise<RunningServer> {
   let lastError: Error | null = null;
   // A port picked free can be taken before the runtime binds it (parallel tests): try again.
@@ -184,6 +189,14 @@ async function launch(make: (port: number) => Promise<Launch>, cleanup: () => Pr
     const deadline = Date.now() + START_TIMEOUT_MS;
     let up = false;
     while (exited === null && Date.now() < deadline) {
+      if (spec.readyOutput !== undefined) {
+        if (out.includes(spec.readyOutput)) {
+          up = true;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 25));
+        continue;
+      }
       try {
         const res = await fetch(url + "/", { signal: AbortSignal.timeout(1_000) });
         await res.body?.cancel();
@@ -215,6 +228,11 @@ export interface WorkerdOptions {
   bindings?: Record<string, string>;
   /** Default DEFAULT_COMPATIBILITY_DATE. No compatibility flags are set (no nodejs_compat). */
   compatibilityDate?: string;
+  /**
+   * Let the worker's fetch reach loopback and private addresses (a test upstream on 127.0.0.1).
+   * Default false: workerd's own default outbound, public addresses only.
+   */
+  allowLocalNetwork?: boolean;
 }
 
 const capnpString = (s: string): string => JSON.stringify(s);
@@ -235,7 +253,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<RunningServ
       const config = `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
-  services = [(name = "main", worker = .worker)],
+  services = [(name = "main", worker = .worker)${options.allowLocalNetwork === true ? ', (name = "internet", network = (allow = ["public", "private", "local"]))' : ""}],
   sockets = [(name = "http", address = ${capnpString(`127.0.0.1:${port}`)}, http = (), service = "main")],
 );
 
@@ -246,7 +264,8 @@ const worker :Workerd.Worker = (
 );
 `;
       await writeFile(join(dir, "config.capnp"), config);
-      return { what: "workerd", command: runtimeBinary("workerd"), args: ["serve", "--verbose", join(dir, "config.capnp")], env: baseEnv(), cwd: dir };
+      // workerd binds its socket before it says "Listening on": no probe request reaches the worker.
+      return { what: "workerd", command: runtimeBinary("workerd"), args: ["serve", "--verbose", join(dir, "config.capnp")], env: baseEnv(), cwd: dir, readyOutput: "Listening on" };
     },
     () => rm(dir, { recursive: true, force: true }),
   );
