@@ -35,8 +35,10 @@ export class Stream {
         if (v.length > 0) setProperty("trace_span_tag." + r.spanKeys[i], String.UTF8.encode(v));
       }
     }
-    if (this.cursor.takeCounters(r)) {
-      for (let i = 0; i < r.counterNames.length; i++) counters.add(r.counterNames[i], r.counterValues[i]);
+    if (this.cursor.takeCounters(r) && r.counterNames.length > 0) {
+      // The label set's key (a "\n" inside a model name could make two sets share a slot: harmless).
+      const admitted = counters.admit(r.counterRoute + "\n" + r.counterCluster + "\n" + r.counterModel + "\n" + r.counterConsumer);
+      for (let i = 0; i < r.counterNames.length; i++) counters.addSeries(admitted, r.counterNames[i], r.counterMetrics[i], r.counterValues[i]);
     }
   }
 

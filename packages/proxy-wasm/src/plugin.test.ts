@@ -122,6 +122,33 @@ describe("plugin.wasm", () => {
     expect(s.downstream.bodyText).toBe(huge + chunks[2]);
   });
 
+  it("caps the counters' label sets: after 100 distinct model/consumer sets, new ones go to the `other` series, counted as metric_series", async () => {
+    const host = await startHost();
+    const send = (model: string) => {
+      const s = host.newHttpStream();
+      s.requestHeaders({ ":method": "POST", ":path": "/v1/chat/completions" });
+      s.requestBody(JSON.stringify({ model, stream: false }), true);
+      s.responseHeaders({ ":status": "200", "content-type": "application/json" });
+      s.responseBody(JSON.stringify({ id: "x", model, choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } }), true);
+      s.complete();
+    };
+    for (let i = 0; i < 100; i++) send(`model-${i}`);
+    const defined = host.metrics.definitions.length;
+    expect(host.metrics.counter(`route.${ROUTE}.upstream.${CLUSTER}.model.model-99.consumer.none.metric.input_token`)).toBe(3);
+    for (let i = 100; i < 400; i++) send(`model-${i}`);
+    send("model-5");
+    expect(host.metrics.counter(`route.${ROUTE}.upstream.${CLUSTER}.model.model-100.consumer.none.metric.input_token`)).toBeUndefined();
+    expect(host.metrics.counter("route.other.upstream.other.model.other.consumer.other.metric.input_token")).toBe(300 * 3);
+    expect(host.metrics.counter("route.other.upstream.other.model.other.consumer.other.metric.output_token")).toBe(300 * 2);
+    // A set seen before the cap keeps its own counters.
+    expect(host.metrics.counter(`route.${ROUTE}.upstream.${CLUSTER}.model.model-5.consumer.none.metric.input_token`)).toBe(6);
+    const perRecord = Object.keys(host.metrics.counters()).filter((n) => n.startsWith("route.other.")).length;
+    expect(host.metrics.counter("aistats_dropped_total.reason.metric_series")).toBe(300 * perRecord);
+    // 300 more names defined nothing beyond the other series and the drop counter.
+    expect(host.metrics.definitions.length).toBe(defined + perRecord + 1);
+    expect(host.vmFailure).toBeNull();
+  });
+
   it("picks the _rules_ configuration by :authority and writes separate log fields to wasm.<key>", async () => {
     const host = await startHost({
       _rules_: [
