@@ -26,7 +26,8 @@ export interface ThroughputOptions {
 const CONTENDERS = ["baseline", "core-js", "core-wasm", "ceiling"] as const;
 
 interface Measured {
-  workload: Workload;
+  /** The workload without its chunks (each is dropped once measured). */
+  workload: Pick<Workload, "name" | "bytes"> & { exchanges: { length: number } };
   rates: Map<string, number[]>;
 }
 
@@ -62,7 +63,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<void> {
       }
       console.log(`  round ${round + 1}/${options.rounds}: ${line.join(", ")} MB/s`);
     }
-    measured.push({ workload, rates });
+    measured.push({ workload: { name: workload.name, bytes: workload.bytes, exchanges: { length: workload.exchanges.length } }, rates });
     const baseline = median(rates.get("baseline")!);
     for (const c of CONTENDERS) {
       const rate = median(rates.get(c)!);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { builds } from "../testing/builds.node";
+import { SeededRandom } from "../testing/seeded-random";
 
 // Differential fuzz of the template path (json-template.ts) on both builds: streams of documents
 // whose shape repeats and then varies — string and number values changed (escapes, quotes,
@@ -13,24 +14,13 @@ import { builds } from "../testing/builds.node";
 
 type V = { o: [string, V][] } | { a: V[] } | { s: string } | { n: string } | { l: string };
 
-class Rnd {
-  constructor(private s: number) {}
-  next(): number {
-    let x = this.s || 0x2545f491;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.s = x;
-    return (x >>> 0) / 4294967296;
-  }
-  below(n: number): number {
-    return Math.floor(this.next() * n);
-  }
+/** The portable xorshift32 (testing/seeded-random.ts) with picks and odds. */
+class Rnd extends SeededRandom {
   pick<T>(xs: readonly T[]): T {
     return xs[this.below(xs.length)]!;
   }
   chance(p: number): boolean {
-    return this.next() < p;
+    return this.next() / 2147483648 < p;
   }
 }
 
