@@ -383,7 +383,17 @@ describe("streaming both ways with back-pressure", () => {
         written += chunk.length;
         if (!res.write(chunk)) {
           blocked = true;
-          await Promise.race([once(res, "drain"), once(res, "close")]);
+          // One wait for whichever comes first, both listeners removed after it (a race of two
+          // once() calls would leave the loser's listeners behind on every pass).
+          await new Promise<void>((resolve) => {
+            const done = (): void => {
+              res.off("drain", done);
+              res.off("close", done);
+              resolve();
+            };
+            res.once("drain", done);
+            res.once("close", done);
+          });
         }
       }
       res.end();
