@@ -4,7 +4,7 @@
 // the bench's output.
 import { describe, expect, it } from "vitest";
 import { PERCENTILES, percentile, requestBodies } from "./drive.js";
-import { medianCell, runLoad } from "./run-load.js";
+import { medianCell, rssFlatness, runLoad } from "./run-load.js";
 import { svgLatencyChart } from "./svg-latency-chart.js";
 
 describe("pnpm bench load, plumbing", () => {
@@ -81,6 +81,10 @@ describe("pnpm bench load, plumbing", () => {
     });
     const m = medianCell([cell(100, 5), cell(300, 1), cell(200, 9)], 4);
     expect(m).toMatchObject({ connections: 4, rps: 200, p99_ms: 5, requests: 30 });
+    const rising: [number, number][] = Array.from({ length: 30 }, (_, i) => [i * 1000, (100 + i * 5) * 1e6]);
+    expect(rssFlatness(rising, 30_000).rss_flat).toBe(false);
+    const plateau: [number, number][] = Array.from({ length: 30 }, (_, i) => [i * 1000, (i < 8 ? 100 + i * 20 : 280 + (i % 3) * 5) * 1e6]);
+    expect(rssFlatness(plateau, 30_000)).toMatchObject({ rss_flat: true, rss_after_warmup_bytes: 285e6 });
     const svg = svgLatencyChart("t", PERCENTILES, [{ title: "p", series: [{ label: "4 connections", off: [1, 2, 3, 4, 5, 6], on: [1, 2, 3, 4, 5, 7] }] }]);
     expect(svg).toContain("<svg");
     expect(svg).toContain("4 connections");

@@ -118,6 +118,26 @@ function finalRecordsSince(file: string, from: number): { final: number; end: nu
   return { final, end };
 }
 
+/** RSS flatness over `[ms, bytes]` samples of a run of `ms` milliseconds: warm-up is the first third. */
+export function rssFlatness(series: [number, number][], ms: number) {
+  const warmEnd = ms / 3;
+  const mid = warmEnd + (ms - warmEnd) / 2;
+  const peak = (xs: [number, number][]) => Math.max(0, ...xs.map((x) => x[1]));
+  const warm = series.filter((x) => x[0] <= warmEnd);
+  const first = series.filter((x) => x[0] > warmEnd && x[0] <= mid);
+  const second = series.filter((x) => x[0] > mid);
+  const a = peak(first);
+  const b = peak(second);
+  return {
+    rss_after_warmup_bytes: warm.at(-1)?.[1] ?? 0,
+    rss_peak_after_warmup_bytes: Math.max(a, b),
+    rss_peak_first_half_bytes: a,
+    rss_peak_second_half_bytes: b,
+    rss_final_bytes: series.at(-1)?.[1] ?? 0,
+    rss_flat: b <= a * 1.1,
+  };
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface RssSummary {
@@ -139,11 +159,14 @@ export interface LongStreamSummary extends LongStreamResult {
   final_records: number;
   every_record_written: boolean;
   every_byte_delivered: boolean;
-  /** RSS at the end of the warm-up (the first quarter of the run), the peak after it, the final. */
+  /** RSS at the end of the warm-up (the first third of the run), the peak after it, the final. */
   rss_after_warmup_bytes: number;
   rss_peak_after_warmup_bytes: number;
+  /** The peaks of the first and second half of the time after warm-up. */
+  rss_peak_first_half_bytes: number;
+  rss_peak_second_half_bytes: number;
   rss_final_bytes: number;
-  /** peak after warm-up ≤ 1.1 × the highest RSS during warm-up. */
+  /** The second half's peak ≤ 1.1 × the first half's: no growth once warm (GC noise allowed). */
   rss_flat: boolean;
   rss_series: [number, number][];
 }
@@ -252,11 +275,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         await sleep(500);
         const series = sampler.stop();
         const records = finalRecordsSince(g.logFile, 0).final;
-        const warmEnd = (options.longSeconds * 1000) / 4;
-        const warm = series.filter((s) => s[0] <= warmEnd);
-        const after = series.filter((s) => s[0] > warmEnd);
-        const warmPeak = Math.max(0, ...warm.map((s) => s[1]));
-        const afterPeak = Math.max(0, ...after.map((s) => s[1]));
+        const flat = rssFlatness(series, options.longSeconds * 1000);
         const started = r.completed + r.mismatched + r.failed;
         long = {
           ...r,
@@ -264,10 +283,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           final_records: records,
           every_record_written: records === started,
           every_byte_delivered: r.mismatched === 0 && r.failed === 0 && r.completed > 0,
-          rss_after_warmup_bytes: warm.at(-1)?.[1] ?? 0,
-          rss_peak_after_warmup_bytes: afterPeak,
-          rss_final_bytes: series.at(-1)?.[1] ?? 0,
-          rss_flat: afterPeak <= warmPeak * 1.1,
+          ...flat,
           rss_series: series,
         };
         if (!long.every_record_written) problems.push(`long streams: ${records} final records for ${started} streams`);
@@ -276,7 +292,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         log(
           `    ${r.completed} streams complete and byte-identical (${r.mismatched} mismatched, ${r.failed} failed), ${records} final records; ` +
             `ttfb p50 ${r.p50_ttfb_ms.toFixed(2)} p99 ${r.p99_ttfb_ms.toFixed(2)} ms; RSS after warm-up ${mib(long.rss_after_warmup_bytes)} MiB, ` +
-            `peak after ${mib(afterPeak)} MiB, final ${mib(long.rss_final_bytes)} MiB${long.rss_flat ? " (flat)" : " (NOT flat)"}`,
+            `peak in the two halves after it ${mib(flat.rss_peak_first_half_bytes)} / ${mib(flat.rss_peak_second_half_bytes)} MiB, final ${mib(long.rss_final_bytes)} MiB${long.rss_flat ? " (flat)" : " (NOT flat)"}`,
         );
       } finally {
         await g?.stop();
