@@ -229,7 +229,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     const abort = new AbortController();
     let finished = false;
     res.once("close", () => {
-      if (!finished) {
+      // "close" follows "finish" on the next tick, before the pipeline's promise resolves: a
+      // response that was written to the end is not a client that went away.
+      if (!finished && !res.writableFinished) {
         abort.abort(new Error("client closed the connection"));
         handle?.abort("client_closed");
       }

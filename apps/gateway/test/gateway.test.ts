@@ -155,6 +155,29 @@ describe("gateway with no config: the embedded mock upstream", () => {
   });
 });
 
+describe("exchanges that end normally", () => {
+  it("are ended by responseEnd, not as a client that went away: the final record is not aborted (streamed and JSON)", async () => {
+    const records: { final: boolean; aborted: boolean; abortReason: string | null }[] = [];
+    const gw = await startGateway({
+      port: 0,
+      mock: { delayMs: 0 },
+      statistics: { log: (_line, record) => records.push(record as unknown as { final: boolean; aborted: boolean; abortReason: string | null }) },
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        expect((await (await post(gw.url, "/v1/chat/completions", chatStream)).text()).endsWith("data: [DONE]\n\n")).toBe(true);
+        await (await post(gw.url, "/v1/chat/completions", { model: "gpt-4o", messages: [{ role: "user", content: `hi ${i}` }] })).json();
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      const finals = records.filter((r) => r.final);
+      expect(finals).toHaveLength(10);
+      expect(finals.filter((r) => r.aborted).map((r) => r.abortReason)).toEqual([]);
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
 describe("statistics off (enabled: false, --statistics off)", () => {
   it("proxies the same bytes, streamed and JSON, and records nothing: no log line, no counter", async () => {
     const lines: string[] = [];
