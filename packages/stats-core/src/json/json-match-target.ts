@@ -35,6 +35,11 @@ export abstract class MatchTarget {
    */
   hit: bool = false;
 
+  /** The user's sink itself, taking what a plain name/index path selects (json-template.ts). */
+  plainSink(): bool {
+    return false;
+  }
+
   abstract begin(kind: i32): i32;
   abstract bytes(src: Uint8Array, start: i32, end: i32): void;
   abstract end(): void;

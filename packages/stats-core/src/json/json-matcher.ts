@@ -71,9 +71,9 @@ export { JsonPathSet } from "./json-path-set";
 // reported, an open one is ended), and every step is O(1) per byte.
 //
 // The general path and the template path. The loop below is the general path: it handles any
-// input, cut anywhere. For a simple path set (member names and indexes only, json-template.ts) a
-// document that the general path read whole in one chunk — an SSE event, as the framer hands it
-// on — is also learned as a template: its bytes and the places of its values. When the next
+// input, cut anywhere. A document that the general path read whole in one chunk — an SSE event,
+// as the framer hands it on — in which only plain name/index steps came into play is also learned
+// as a template: its bytes and the places of its values. When the next
 // document starts (fresh matcher, first feed) and equals the template outside those values, the
 // template path decodes just the selected values, replays the consumers the general path gave
 // them, and leaves the matcher where the general path would have: after the root value. A document
@@ -108,7 +108,7 @@ export class JsonMatcher extends ValueDecoder {
     let i = start;
     let state = this.state;
     this.learning = false;
-    if (this.simple && this.consumed == 0 && state == ST_VALUE && this.depth == 0) {
+    if (this.consumed == 0 && state == ST_VALUE && this.depth == 0) {
       // A fresh document: the template path if it has this shape, else the general path learning.
       const after = this.tpl.valid ? this.tpl.match(chunk, start, end) : -1;
       if (after >= 0) {

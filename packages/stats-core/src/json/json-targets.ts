@@ -19,6 +19,10 @@ export class SinkTarget extends MatchTarget {
     this.pathId = pathId;
   }
 
+  override plainSink(): bool {
+    return true;
+  }
+
   begin(kind: i32): i32 {
     if (this.taken) return TAKE_REFUSED;
     this.taken = true;

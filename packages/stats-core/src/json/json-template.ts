@@ -6,10 +6,12 @@ import { hexValue } from "./json-utf8";
 // does there.
 //
 // Why that is sound: the matcher is deterministic — the same state and the same bytes give the same
-// state and the same outputs. A template is only learned for a *simple* path set (every step a
-// member name or an array index, every value going straight to the sink: no queries, `#`, `#.`,
-// `@reverse` or pipes), where what the matcher does depends on the document's structure and keys
-// and never on the text of a string value or the digits of a number. So a document that equals the
+// state and the same outputs. A template is only learned from a document in which every step that
+// came into play was a plain member name or array index handing its value straight to the sink —
+// no query, `#`, `#.`, `@reverse` or pipe was attached or given a value (a path set may have them,
+// as long as this shape of document never reaches them) — and every selected value was a string or
+// a number. There, what the matcher does depends on the document's structure and keys and never
+// on the text of a string value or the digits of a number. So a document that equals the
 // template byte for byte outside such values — each one still a string (or a number) at the same
 // place, its text skipped exactly as the general path skips it — selects the same values in the
 // same order; only their bytes differ, and those are decoded from the new document.

@@ -96,8 +96,7 @@ export abstract class ValueRouter extends MatchRouter {
   protected lit: Uint8Array = LIT_TRUE;
   protected litPos: i32 = 0;
   protected readonly numText: Uint8Array = new Uint8Array(12);
-  // Templates (json-template.ts): only for a simple path set.
-  protected simple: bool = false;
+  // Templates (json-template.ts).
   protected readonly tpl: MatchTemplate = new MatchTemplate();
   /** The general path reads a fresh document and tells tpl what it does. */
   protected learning: bool = false;
@@ -143,15 +142,14 @@ export abstract class ValueRouter extends MatchRouter {
     this.consTarget = new Int32Array(plan.targets.length + 2);
     this.consFlag = new Uint8Array(plan.targets.length + 2);
     this.keyBuf = new Uint8Array(paths.maxNameBytes + 1);
-    let simple = plan.targets.length == plan.sinks.length && plan.held.length == 0 && plan.records.length == 0;
-    for (let i = 0; i < plan.frames.length; i++) if (!plan.frames[i].plainStep()) simple = false;
-    this.simple = simple;
   }
 
 
   // ---- MatchRouter: what frames ask of the matcher ----
 
   evalChild(next: StepFrame | null, out: MatchTarget, kind: i32, pos: i32): void {
+    // A step other than a plain name or index comes into play: not a document to learn.
+    if (this.learning && next != null && !next.plainStep()) this.tpl.overflow = true;
     if (next == null) {
       this.addConsumer(out, kind, pos);
     } else if (kind == KIND_OBJECT || kind == KIND_ARRAY) {
@@ -446,7 +444,7 @@ export abstract class ValueRouter extends MatchRouter {
   protected learnConsumer(target: MatchTarget, kind: i32, pos: i32): void {
     const tpl = this.tpl;
     // A template stands for strings and numbers handed straight to the sink, nothing else.
-    if ((kind != KIND_STRING && kind != KIND_NUMBER) || this.scalarBase != 0 || (kind == KIND_STRING && target.raw)) {
+    if ((kind != KIND_STRING && kind != KIND_NUMBER) || this.scalarBase != 0 || !target.plainSink() || (kind == KIND_STRING && target.raw)) {
       tpl.overflow = true;
       return;
     }
