@@ -42,8 +42,9 @@ export interface WatchOptions {
 
 /**
  * Wires one handle to a request and its response. The exchange ends exactly once, from
- * `res.once('close')`: finished (every byte handed to the OS) → responseEnd, otherwise →
- * abort("client closed"); or from the idle timer (abort("idle")). The handle ignores every later call.
+ * `res.once('close')`: finished (every byte handed to the OS) → responseEnd, otherwise → abort with
+ * the error the response was destroyed with (`res.errored`), else "client closed"; or from the
+ * idle timer (abort("idle")). The handle ignores every later call.
  */
 export function watch(handle: ExchangeHandle, req: IncomingMessage, res: ServerResponse, options: WatchOptions): void {
   if (handle.ended) return; // skipped (or failed): nothing to feed, nothing to wrap
@@ -52,7 +53,7 @@ export function watch(handle: ExchangeHandle, req: IncomingMessage, res: ServerR
   let timer: NodeJS.Timeout | null = null;
   const idleMs = options.idleTimeoutMs ?? 0;
 
-  const finish = (how: "end" | "abort", reason?: string): void => {
+  const finish = (how: "end" | "abort", reason?: unknown): void => {
     if (done) return;
     done = true;
     if (timer !== null) clearTimeout(timer);
@@ -152,8 +153,10 @@ export function watch(handle: ExchangeHandle, req: IncomingMessage, res: ServerR
     return out;
   } as ServerResponse["end"];
 
+  // Not finished: the response was destroyed — with the error the proxy gave (an upstream reset,
+  // passed on as res.destroy(error)), or by the client going away (no error).
   res.once("close", () => {
     if (res.writableFinished) finish("end");
-    else finish("abort", "client closed");
+    else finish("abort", res.errored ?? "client closed");
   });
 }

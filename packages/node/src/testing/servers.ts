@@ -55,7 +55,7 @@ export function proxyTo(target: string, req: IncomingMessage, res: ServerRespons
       }
     });
     ur.on("end", () => res.end());
-    ur.on("error", () => res.destroy());
+    ur.on("error", (e) => res.destroy(e)); // an upstream reset passed on, as a proxy does
   });
   out.on("error", () => res.destroy());
   res.on("close", () => out.destroy());
