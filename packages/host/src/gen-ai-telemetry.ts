@@ -21,7 +21,7 @@ export interface OpenTelemetryApi {
   };
   readonly trace: {
     getTracer(name: string): {
-      startSpan(name: string, options: { kind: number; startTime: number; attributes: GenAiAttributes }): OtelSpan;
+      startSpan(name: string, options: { kind: number; startTime: number; attributes: GenAiAttributes }, context?: never): OtelSpan;
     };
   };
 }
@@ -47,15 +47,17 @@ export class GenAiTelemetry {
     }
   }
 
-  /** One final record: its histogram points, and its span (ending at `endMs`). */
-  record(record: AistatsRecord, path: string, status: number, endMs: number): void {
+  /**
+   * One final record: its histogram points, and its span (ending at `endMs`), a child of
+   * `parent` — the OpenTelemetry context that was active when the exchange began (say the server
+   * span of an instrumented HTTP server) — when one is given, else of the active context.
+   */
+  record(record: AistatsRecord, path: string, status: number, endMs: number, parent?: unknown): void {
     const view = genAiView(record, path, status, this.#semconv);
     for (const p of view.points) this.#histograms.get(p.histogram)?.record(p.value, p.attributes);
-    const span = this.#api.trace.getTracer(this.#scope).startSpan(view.spanName, {
-      kind: SPAN_KIND_CLIENT,
-      startTime: endMs - view.durationMs,
-      attributes: view.spanAttributes,
-    });
+    const options = { kind: SPAN_KIND_CLIENT, startTime: endMs - view.durationMs, attributes: view.spanAttributes };
+    const tracer = this.#api.trace.getTracer(this.#scope);
+    const span = parent === undefined ? tracer.startSpan(view.spanName, options) : tracer.startSpan(view.spanName, options, parent as never);
     if (view.errorType !== undefined) span.setStatus({ code: STATUS_ERROR, message: view.errorType });
     span.end(endMs);
   }

@@ -19,7 +19,7 @@ import * as prom from "prom-client";
 import type { Registry } from "prom-client";
 import { fastifyPlugin, type FastifyPlugin } from "./fastify.js";
 import { Metrics } from "./metrics.js";
-import { nodeTelemetry } from "./otel.js";
+import { activeContext, nodeTelemetry } from "./otel.js";
 import { watch } from "./observe.js";
 
 export { AistatsConfigError };
@@ -124,7 +124,7 @@ export function createAiStatistics(config?: ConfigInput, options: AiStatisticsOp
   let otel: GenAiTelemetry | null = null;
   const clock = now ?? Date.now;
   /** What the OpenTelemetry view of an exchange needs besides its record. */
-  const exchanges = new WeakMap<ExchangeHandle, { readonly path: string; readonly res: ServerResponse | null }>();
+  const exchanges = new WeakMap<ExchangeHandle, { readonly path: string; readonly res: ServerResponse | null; readonly context: unknown }>();
   const recorder = createRecorder(config, {
     ...(now === undefined ? {} : { now }),
     ...(options.warn === undefined ? {} : { logger: options.warn }),
@@ -134,7 +134,7 @@ export function createAiStatistics(config?: ConfigInput, options: AiStatisticsOp
       if (record.final && metrics !== null) for (const c of record.counters) metrics.add(c);
       if (record.final && otel !== null) {
         const x = exchanges.get(handle);
-        otel.record(record, x?.path ?? "", x?.res?.statusCode ?? 0, clock());
+        otel.record(record, x?.path ?? "", x?.res?.statusCode ?? 0, clock(), x?.context);
       }
       if (logger !== false) logger.info({ ai_log: record.log, ...record.logFields });
       onRecord?.(record, handle);
@@ -153,7 +153,7 @@ export function createAiStatistics(config?: ConfigInput, options: AiStatisticsOp
       // a naming function that throws: the exchange is recorded without names
     }
     const handle = recorder.start({ method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers, route: String(r), cluster: String(c) });
-    if (otel !== null && !handle.ended) exchanges.set(handle, { path: req.url ?? "/", res });
+    if (otel !== null && !handle.ended) exchanges.set(handle, { path: req.url ?? "/", res, context: activeContext() });
     return handle;
   };
   const observe = (req: IncomingMessage, res: ServerResponse): void => {
@@ -173,7 +173,7 @@ export function createAiStatistics(config?: ConfigInput, options: AiStatisticsOp
     fastify: fastifyPlugin(observe),
     observeExchange(init) {
       const handle = recorder.start({ ...init });
-      if (otel !== null && !handle.ended) exchanges.set(handle, { path: init.path ?? "", res: null });
+      if (otel !== null && !handle.ended) exchanges.set(handle, { path: init.path ?? "", res: null, context: activeContext() });
       return handle;
     },
     async metrics() {

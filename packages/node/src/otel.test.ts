@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import http from "node:http";
-import { metrics, trace } from "@opentelemetry/api";
+import { ROOT_CONTEXT, context, metrics, trace, type Context, type ContextManager } from "@opentelemetry/api";
 import { MeterProvider, MetricReader, type HistogramMetricData } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -109,5 +109,44 @@ describe("OpenTelemetry", () => {
       "gen_ai.response.model": "claude-x-1",
       "error.type": "upstream reset",
     });
+  });
+
+  it("the span is a child of the context that was active when the exchange began (an instrumented server's span)", () => {
+    spans.reset();
+    // A synchronous context manager is enough here: the exchange begins inside context.with().
+    const stack: Context[] = [];
+    const manager: ContextManager = {
+      active: () => stack.at(-1) ?? ROOT_CONTEXT,
+      with(ctx, fn, thisArg, ...args) {
+        stack.push(ctx);
+        try {
+          return fn.call(thisArg, ...args);
+        } finally {
+          stack.pop();
+        }
+      },
+      bind: (_ctx, target) => target,
+      enable() {
+        return this;
+      },
+      disable() {
+        return this;
+      },
+    };
+    context.setGlobalContextManager(manager);
+    try {
+      const server = trace.getTracer("test").startSpan("POST /v1/chat/completions");
+      const stats = createAiStatistics({}, { registry: false, logger: false, now: () => clock });
+      const h = context.with(trace.setSpan(context.active(), server), () => stats.observeExchange({ method: "POST", path: "/v1/chat/completions" }));
+      h.responseStart(200, { "content-type": "application/json" });
+      h.responseChunk(new TextEncoder().encode(JSON.stringify({ id: "c2", model: "gpt-4o", usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } })));
+      h.responseEnd(); // outside context.with: the parent is the one captured at the start
+      server.end();
+      const llm = spans.getFinishedSpans().find((s) => s.name.startsWith("chat"))!;
+      expect(llm.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+      expect(llm.spanContext().traceId).toBe(server.spanContext().traceId);
+    } finally {
+      context.disable();
+    }
   });
 });

@@ -6,3 +6,8 @@ import { GenAiTelemetry } from "@aistats/host";
 export function nodeTelemetry(semconv: string): GenAiTelemetry {
   return new GenAiTelemetry(api, "@aistats/node", semconv);
 }
+
+/** The context active now (the request's, when an instrumented server runs the middleware): the span's parent. */
+export function activeContext(): unknown {
+  return api.context.active();
+}
