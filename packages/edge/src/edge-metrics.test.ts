@@ -1,4 +1,4 @@
-import { metrics, trace } from "@opentelemetry/api";
+import { ROOT_CONTEXT, context, metrics, trace, type Context, type ContextManager } from "@opentelemetry/api";
 import * as otel from "@opentelemetry/api";
 import { MeterProvider, MetricReader, type HistogramMetricData } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
@@ -120,5 +120,43 @@ describe("OpenTelemetry (the @opentelemetry/api module passed in)", () => {
     expect(span!.name).toBe("chat gpt-4o");
     expect(span!.attributes).toMatchObject({ "gen_ai.usage.input_tokens": 9, "gen_ai.usage.output_tokens": 4, "gen_ai.response.id": "r1", "gen_ai.provider.name": "openai" });
   });
-});
 
+  it("the span is a child of the context active when the exchange began", async () => {
+    const spans = new InMemorySpanExporter();
+    trace.disable(); // the previous test's provider
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }));
+    const stack: Context[] = [];
+    const manager: ContextManager = {
+      active: () => stack.at(-1) ?? ROOT_CONTEXT,
+      with(ctx, fn, thisArg, ...args) {
+        stack.push(ctx);
+        try {
+          return fn.call(thisArg, ...args);
+        } finally {
+          stack.pop();
+        }
+      },
+      bind: (_ctx, target) => target,
+      enable() {
+        return this;
+      },
+      disable() {
+        return this;
+      },
+    };
+    context.setGlobalContextManager(manager);
+    try {
+      const server = trace.getTracer("test").startSpan("POST /v1/chat/completions");
+      const stats = createAiStatistics({}, { logger: false });
+      const handler = stats.wrap(async () => Response.json(usage("gpt-4o")));
+      const request = new Request("https://x/v1/chat/completions", { method: "POST", body: "{}" });
+      const response = await context.with(trace.setSpan(context.active(), server), () => handler(request));
+      await response.text(); // the exchange ends here, outside context.with
+      server.end();
+      const llm = spans.getFinishedSpans().find((s) => s.name.startsWith("chat"))!;
+      expect(llm.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+    } finally {
+      context.disable();
+    }
+  });
+});

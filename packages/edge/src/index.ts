@@ -24,7 +24,7 @@ import {
 } from "@aistats/host";
 import { tapBody } from "./body-tap.js";
 import { EdgeMetrics } from "./edge-metrics.js";
-import { GlobalTelemetry } from "./otel-global.js";
+import { GlobalTelemetry, activeContext } from "./otel-global.js";
 import { PROMETHEUS_CONTENT_TYPE } from "./prometheus-text.js";
 import { recordLine } from "./record-line.js";
 
@@ -138,6 +138,8 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof v === "obje
 /** One exchange as this host follows it. */
 class EdgeExchange {
   status = 0;
+  /** The OpenTelemetry context active when the exchange began: its span's parent. */
+  parent: unknown = undefined;
   #pending: Array<PromiseLike<unknown>> | null = null;
   #resolve: (() => void) | null = null;
   /** Settles when the exchange has ended and every promise its sinks returned has settled. */
@@ -233,7 +235,7 @@ export function createAiStatistics(config?: ConfigInput, options: EdgeOptions = 
       const x = exchanges.get(handle);
       if (record.final) {
         metrics?.add(record, x?.path ?? "", x?.status ?? 0);
-        otel?.()?.record(record, x?.path ?? "", x?.status ?? 0, clock());
+        otel?.()?.record(record, x?.path ?? "", x?.status ?? 0, clock(), x?.parent);
       }
       for (const sink of [logger === false ? null : () => logger(recordLine(record), record), onRecord === undefined ? null : () => onRecord(record)]) {
         if (sink === null) continue;
@@ -265,7 +267,10 @@ export function createAiStatistics(config?: ConfigInput, options: EdgeOptions = 
     const ctx = o?.ctx;
     const keepAlive = ctx !== undefined && ctx !== null && typeof ctx.waitUntil === "function" ? (p: Promise<unknown>) => ctx.waitUntil(p) : (waitUntil ?? null);
     const x = new EdgeExchange(handle, path, keepAlive);
-    if (!handle.ended) exchanges.set(handle, x);
+    if (!handle.ended) {
+      exchanges.set(handle, x);
+      if (otel !== null) x.parent = activeContext(api === false ? undefined : api);
+    }
     return x;
   };
 

@@ -13,6 +13,21 @@ interface OtelGlobal {
   readonly version?: unknown;
   readonly metrics?: Provider;
   readonly trace?: Provider;
+  readonly context?: { active?: unknown };
+}
+
+function registered(): OtelGlobal | null {
+  const g = (globalThis as { [GLOBAL_KEY]?: OtelGlobal })[GLOBAL_KEY];
+  return g === undefined || g === null || typeof g.version !== "string" || !g.version.startsWith("1.") ? null : g;
+}
+
+/**
+ * The OpenTelemetry context active now, from the context manager registered with the API (or the
+ * module given): the parent of the exchange's span. undefined without one.
+ */
+export function activeContext(api?: unknown): unknown {
+  const manager = (api as { context?: { active?: unknown } } | undefined)?.context ?? registered()?.context;
+  return typeof manager?.active === "function" ? (manager.active as () => unknown).call(manager) : undefined;
 }
 
 const noMeter = { createHistogram: () => ({ record() {} }) };
@@ -30,8 +45,8 @@ export class GlobalTelemetry {
   ) {}
 
   current(): GenAiTelemetry | null {
-    const g = (globalThis as { [GLOBAL_KEY]?: OtelGlobal })[GLOBAL_KEY];
-    if (g === undefined || g === null || typeof g.version !== "string" || !g.version.startsWith("1.")) return null;
+    const g = registered();
+    if (g === null) return null;
     const meter = typeof g.metrics?.getMeter === "function" ? g.metrics : null;
     const tracer = typeof g.trace?.getTracer === "function" ? g.trace : null;
     if (meter === null && tracer === null) return null;
