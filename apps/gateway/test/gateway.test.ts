@@ -207,24 +207,14 @@ describe("statistics off (enabled: false, --statistics off)", () => {
       [["--statistics", "off"], {}],
       [[], { AISTATS_STATISTICS: "off" }],
     ] as const) {
-      const child = spawn(process.execPath, [CLI, "--port", "0", ...args], { env: { ...process.env, MOCK_DELAY_MS: "0", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (c) => (stdout += c));
-      const url = await new Promise<string>((resolve) => {
-        child.stderr.on("data", (c) => {
-          stderr += c;
-          const m = /listening on (http:\/\/\S+)/.exec(stderr);
-          if (m && stderr.includes("curl -sN")) resolve(m[1]!);
-        });
-      });
-      expect(stderr).toContain("(statistics off)");
+      const { child, url, stdout, stderr } = await startCli(["--port", "0", ...args], { MOCK_DELAY_MS: "0", ...env });
+      expect(stderr()).toContain("(statistics off)");
       const text = await (await post(url, "/v1/chat/completions", chatStream)).text();
       expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
       child.kill("SIGTERM");
       const [code] = await once(child, "close");
       expect(code).toBe(0);
-      expect(stdout).toBe("");
+      expect(stdout()).toBe("");
     }
     const bad = await run(["--statistics", "maybe", "--port", "0"]);
     expect(bad.code).toBe(1);
@@ -569,6 +559,22 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
 }
 
+/** Starts the CLI and resolves once it printed where to curl. */
+async function startCli(args: string[], env: Record<string, string>): Promise<{ child: ReturnType<typeof spawn>; url: string; stdout(): string; stderr(): string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (c) => (stdout += c));
+  const url = await new Promise<string>((resolve) => {
+    child.stderr!.on("data", (c) => {
+      stderr += c;
+      const m = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (m && stderr.includes("curl -sN")) resolve(m[1]!);
+    });
+  });
+  return { child, url, stdout: () => stdout, stderr: () => stderr };
+}
+
 describe("the CLI", () => {
   it("exports GenAI metrics and spans over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set", async () => {
     const got: { path: string; body: string }[] = [];
@@ -639,24 +645,14 @@ describe("the CLI", () => {
     }
   });
   it("starts, prints where to curl, and on SIGTERM lets an open stream finish", async () => {
-    const child = spawn(process.execPath, [CLI, "--port", "0"], { env: { ...process.env, MOCK_DELAY_MS: "30" }, stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    let stdout = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    const url = await new Promise<string>((resolve) => {
-      child.stderr.on("data", (c) => {
-        stderr += c;
-        const m = /listening on (http:\/\/\S+)/.exec(stderr);
-        if (m && stderr.includes("curl -sN")) resolve(m[1]!);
-      });
-    });
-    expect(stderr).toContain(`curl -sN ${url}/v1/chat/completions`);
+    const { child, url, stdout, stderr } = await startCli(["--port", "0"], { MOCK_DELAY_MS: "30" });
+    expect(stderr()).toContain(`curl -sN ${url}/v1/chat/completions`);
     const r = await post(url, "/v1/chat/completions", chatStream);
     child.kill("SIGTERM");
     const text = await r.text();
     expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
     const [code] = await once(child, "close");
     expect(code).toBe(0);
-    expect(stdout).toContain('"model":"gpt-4o"');
+    expect(stdout()).toContain('"model":"gpt-4o"');
   });
 });

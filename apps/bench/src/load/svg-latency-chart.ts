@@ -1,6 +1,7 @@
 // bench-results/load.svg: latency percentiles, statistics on (solid) versus off (dashed), one colour
 // per connection count, one panel per measure (stream / json × whole response / first byte), on a
 // logarithmic millisecond axis so every connection count fits.
+import { escapeXml as escape, svgDocument } from "../report/svg-document.js";
 
 export interface LatencySeries {
   /** "64 connections", "16 conns at 200 req/s". */
@@ -15,7 +16,6 @@ export interface LatencyPanel {
 }
 
 const COLORS = ["#2980b9", "#c0392b", "#27ae60", "#8e44ad", "#d35400", "#16a085"];
-const escape = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 function panel(p: LatencyPanel, percentiles: number[], ox: number, oy: number, w: number, h: number): string[] {
   const values = p.series.flatMap((s) => [...s.off, ...s.on]).filter((v) => v > 0);
@@ -71,12 +71,5 @@ export function svgLatencyChart(title: string, percentiles: number[], panels: La
     `<text x="${legendX + 36}" y="${ly + 24}">statistics off</text>`,
     `<text x="14" y="${top + (rows * (h + gapY)) / 2}" transform="rotate(-90 14 ${top + (rows * (h + gapY)) / 2})" text-anchor="middle">milliseconds (log scale)</text>`,
   );
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${legendX + 210}" height="${top + rows * (h + gapY)}" font-family="sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="10" y="24" font-size="15" font-weight="bold">${escape(title)}</text>`,
-    ...parts,
-    `</svg>`,
-    "",
-  ].join("\n");
+  return svgDocument(legendX + 210, top + rows * (h + gapY), title, parts);
 }

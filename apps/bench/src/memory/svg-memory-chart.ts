@@ -1,5 +1,6 @@
 // bench-results/memory.svg: linear memory (MiB) over exchanges completed, one step line per
 // plugin, with the flat-memory bound (arena_bytes + 2 MiB) drawn as a dashed line.
+import { escapeXml as escape, svgDocument } from "../report/svg-document.js";
 
 export interface MemoryLine {
   label: string;
@@ -17,7 +18,6 @@ function tickStep(maxMiB: number): number {
   return 10 * power;
 }
 
-const escape = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 export function svgMemoryChart(title: string, exchanges: number, lines: MemoryLine[], boundBytes: number): string {
   const left = 70;
@@ -62,13 +62,5 @@ export function svgMemoryChart(title: string, exchanges: number, lines: MemoryLi
       `<text x="${left + width + 34}" y="${top + 21 + i * 22}">${escape(line.label)} (${(final / MIB).toFixed(1)} MiB)</text>`,
     );
   });
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 260}" height="${top + height + 34}" font-family="sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="10" y="22" font-size="15" font-weight="bold">${escape(title)}</text>`,
-    `<line x1="${left}" x2="${left}" y1="${top}" y2="${top + height}" stroke="#888"/>`,
-    ...parts,
-    `</svg>`,
-    "",
-  ].join("\n");
+  return svgDocument(left + width + 260, top + height + 34, title, [`<line x1="${left}" x2="${left}" y1="${top}" y2="${top + height}" stroke="#888"/>`, ...parts]);
 }

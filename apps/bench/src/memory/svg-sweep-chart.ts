@@ -1,5 +1,6 @@
 // bench-results/memory-sweep.svg: peak linear memory (MiB, log scale) against the number of open
 // streams (log scale), one line per plugin, with the arena_bytes + 2 MiB bound dashed.
+import { escapeXml as escape, svgDocument } from "../report/svg-document.js";
 
 export interface SweepLine {
   label: string;
@@ -9,7 +10,6 @@ export interface SweepLine {
 }
 
 const MIB = 1024 * 1024;
-const escape = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 export function svgSweepChart(title: string, lines: SweepLine[], boundBytes: number): string {
   const left = 70;
@@ -48,13 +48,5 @@ export function svgSweepChart(title: string, lines: SweepLine[], boundBytes: num
       `<text x="${left + width + 34}" y="${top + 21 + i * 22}">${escape(line.label)}</text>`,
     );
   });
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 200}" height="${top + height + 46}" font-family="sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="10" y="22" font-size="15" font-weight="bold">${escape(title)}</text>`,
-    `<line x1="${left}" x2="${left}" y1="${top}" y2="${top + height}" stroke="#888"/>`,
-    ...parts,
-    `</svg>`,
-    "",
-  ].join("\n");
+  return svgDocument(left + width + 200, top + height + 46, title, [`<line x1="${left}" x2="${left}" y1="${top}" y2="${top + height}" stroke="#888"/>`, ...parts]);
 }
