@@ -2,7 +2,7 @@
 // pnpm bench memory [--exchanges N] [--exchange-mb N] [--concurrency N] [--seed N]
 // pnpm bench memory --sweep [1,64,1000,5000] [--exchange-mb 0.0625] [--seed N]
 // pnpm bench load [--connections 16,64,256] [--rates 200] [--rate-connections 16] [--seconds 5] [--warmup 1] [--rounds 3] [--modes stream,json]
-//                 [--long-streams 1000] [--long-seconds 60] [--long-delay 20-40]
+//                 [--long-streams 1000] [--long-seconds 60] [--long-delay 20-40] [--long-off yes|no]
 import { DEFAULT_LOAD, runLoad } from "./load/run-load.js";
 import { runMemory } from "./memory/run-memory.js";
 import { DEFAULT_CONCURRENCIES, runSweep } from "./memory/run-sweep.js";
@@ -104,6 +104,7 @@ switch (suite) {
       longStreams: longStreams === "0" ? 0 : Math.round(flag("long-streams", DEFAULT_LOAD.longStreams)),
       longSeconds: flag("long-seconds", DEFAULT_LOAD.longSeconds),
       longDelay: text("long-delay", DEFAULT_LOAD.longDelay),
+      longOff: text("long-off", "yes") !== "no",
     });
     process.exitCode = result.problems.length ? 1 : 0;
     break;

@@ -21,6 +21,7 @@ describe("pnpm bench load, plumbing", () => {
       longStreams: 8,
       longSeconds: 1,
       longDelay: "1-3",
+      longOff: true,
       write: false,
       pin: false,
       log: (l) => lines.push(l),
@@ -54,6 +55,7 @@ describe("pnpm bench load, plumbing", () => {
     expect(long.every_byte_delivered).toBe(true);
     expect(long.every_record_written).toBe(true);
     expect(long.final_records).toBe(long.completed);
+    expect(r.long_streams_off).toMatchObject({ statistics: false, every_byte_delivered: true, final_records: 0 });
     expect(lines.some((l) => l.includes("long streams"))).toBe(true);
   });
 

@@ -33,6 +33,8 @@ export interface LoadOptions {
   longSeconds: number;
   /** MOCK_DELAY_MS of the long-stream variant's upstream. */
   longDelay: string;
+  /** Run the long streams through a statistics-off gateway first, for comparison. */
+  longOff: boolean;
   /** Write bench-results/load.json and load.svg (the plumbing test does not). */
   write: boolean;
   /** Pin the client (this process), gateway and upstream to cores (the plumbing test does not). */
@@ -51,6 +53,7 @@ export const DEFAULT_LOAD: LoadOptions = {
   longStreams: 1000,
   longSeconds: 60,
   longDelay: "20-40",
+  longOff: true,
   write: true,
   pin: true,
 };
@@ -155,6 +158,7 @@ const rssSummary = (series: [number, number][]): RssSummary => ({
 });
 
 export interface LongStreamSummary extends LongStreamResult {
+  statistics: boolean;
   delay_ms: string;
   final_records: number;
   every_record_written: boolean;
@@ -181,6 +185,8 @@ export interface LoadResult {
   meets_targets: boolean;
   rss: Record<Stats, RssSummary>;
   long_streams: LongStreamSummary | null;
+  /** The same long run through a statistics-off gateway (--long-off), for comparison. */
+  long_streams_off: LongStreamSummary | null;
   problems: string[];
   rounds: { mode: Mode; connections: number; rate: number | null; statistics: Stats; round: number; result: CellResult }[];
 }
@@ -193,6 +199,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const mock = await startMock("0", pinning.upstream);
   const gateways: Record<Stats, GatewayProcess | null> = { off: null, on: null };
   let long: LongStreamSummary | null = null;
+  let longOff: LongStreamSummary | null = null;
   const comparisons: Comparison[] = [];
   const rounds: LoadResult["rounds"] = [];
   let rss: Record<Stats, RssSummary>;
@@ -266,37 +273,49 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
     if (options.longStreams > 0) {
       const slow = await startMock(options.longDelay, pinning.upstream);
-      let g: GatewayProcess | null = null;
       try {
-        g = await startGatewayProcess(slow.url, true, pinning.gateway, Math.max(4096, options.longStreams * 2));
-        const sampler = sampleRss(g.pid, 500);
-        log(`  long streams: ${options.longStreams} concurrent streams (MOCK_DELAY_MS=${options.longDelay}) for ${options.longSeconds} s, statistics on`);
-        const r = await longStreams(g.url, mock.url, options.longStreams, options.longSeconds);
-        await sleep(500);
-        const series = sampler.stop();
-        const records = finalRecordsSince(g.logFile, 0).final;
-        const flat = rssFlatness(series, options.longSeconds * 1000);
-        const started = r.completed + r.mismatched + r.failed;
-        long = {
-          ...r,
-          delay_ms: options.longDelay,
-          final_records: records,
-          every_record_written: records === started,
-          every_byte_delivered: r.mismatched === 0 && r.failed === 0 && r.completed > 0,
-          ...flat,
-          rss_series: series,
-        };
-        if (!long.every_record_written) problems.push(`long streams: ${records} final records for ${started} streams`);
-        if (!long.every_byte_delivered) problems.push(`long streams: ${r.mismatched} streams with other bytes than the mock's, ${r.failed} failed`);
-        const mib = (b: number) => (b / 1048576).toFixed(1);
-        log(
-          `    ${r.completed} streams complete and byte-identical (${r.mismatched} mismatched, ${r.failed} failed), ${records} final records; ` +
-            `ttfb p50 ${r.p50_ttfb_ms.toFixed(2)} p99 ${r.p99_ttfb_ms.toFixed(2)} ms; RSS after warm-up ${mib(long.rss_after_warmup_bytes)} MiB, ` +
-            `peak in the two halves after it ${mib(flat.rss_peak_first_half_bytes)} / ${mib(flat.rss_peak_second_half_bytes)} MiB, final ${mib(long.rss_final_bytes)} MiB${long.rss_flat ? " (flat)" : " (NOT flat)"}`,
-        );
+        // Off first, as the comparison: is a queue (TTFB) the statistics' or the gateway's own?
+        if (options.longOff) longOff = await longRun(false);
+        long = await longRun(true);
       } finally {
-        await g?.stop();
         await slow.stop();
+      }
+
+      async function longRun(statistics: boolean): Promise<LongStreamSummary> {
+        let g: GatewayProcess | null = null;
+        try {
+          g = await startGatewayProcess(slow.url, statistics, pinning.gateway, Math.max(4096, options.longStreams * 2));
+          const sampler = sampleRss(g.pid, 500);
+          const label = `long streams, statistics ${statistics ? "on" : "off"}`;
+          log(`  ${label}: ${options.longStreams} concurrent streams (MOCK_DELAY_MS=${options.longDelay}) for ${options.longSeconds} s`);
+          const r = await longStreams(g.url, mock.url, options.longStreams, options.longSeconds);
+          await sleep(500);
+          const series = sampler.stop();
+          const records = statistics ? finalRecordsSince(g.logFile, 0).final : 0;
+          const flat = rssFlatness(series, options.longSeconds * 1000);
+          const started = r.completed + r.mismatched + r.failed;
+          const out: LongStreamSummary = {
+            ...r,
+            statistics,
+            delay_ms: options.longDelay,
+            final_records: records,
+            every_record_written: statistics ? records === started : true,
+            every_byte_delivered: r.mismatched === 0 && r.failed === 0 && r.completed > 0,
+            ...flat,
+            rss_series: series,
+          };
+          if (!out.every_record_written) problems.push(`${label}: ${records} final records for ${started} streams`);
+          if (!out.every_byte_delivered) problems.push(`${label}: ${r.mismatched} streams with other bytes than the mock's, ${r.failed} failed`);
+          const mib = (b: number) => (b / 1048576).toFixed(1);
+          log(
+            `    ${r.completed} streams complete and byte-identical (${r.mismatched} mismatched, ${r.failed} failed), ${records} final records; ` +
+              `ttfb p50 ${r.p50_ttfb_ms.toFixed(2)} p99 ${r.p99_ttfb_ms.toFixed(2)} ms; RSS after warm-up ${mib(out.rss_after_warmup_bytes)} MiB, ` +
+              `peak in the two halves after it ${mib(flat.rss_peak_first_half_bytes)} / ${mib(flat.rss_peak_second_half_bytes)} MiB, final ${mib(out.rss_final_bytes)} MiB${out.rss_flat ? " (flat)" : " (NOT flat)"}`,
+          );
+          return out;
+        } finally {
+          await g?.stop();
+        }
       }
     }
   } finally {
@@ -309,11 +328,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const result: LoadResult = {
     pinning,
     node: process.version,
-    options: { connections: options.connections, rates: options.rates, rateConnections: options.rateConnections, seconds: options.seconds, warmupSeconds: options.warmupSeconds, rounds: options.rounds, modes: options.modes, longStreams: options.longStreams, longSeconds: options.longSeconds, longDelay: options.longDelay },
+    options: { connections: options.connections, rates: options.rates, rateConnections: options.rateConnections, seconds: options.seconds, warmupSeconds: options.warmupSeconds, rounds: options.rounds, modes: options.modes, longStreams: options.longStreams, longSeconds: options.longSeconds, longDelay: options.longDelay, longOff: options.longOff },
     comparisons,
     meets_targets: comparisons.every((c) => c.meets_target),
     rss,
     long_streams: long,
+    long_streams_off: longOff,
     problems,
     rounds,
   };
