@@ -1,4 +1,4 @@
-import { commonPrefix, loadByte, stringStop } from "../glue/target";
+import { commonPrefix, loadByte, loadI32, storeI32, stringStop } from "../glue/target";
 import { hexValue } from "./json-utf8";
 
 // A per-matcher event template: the last document the general path read whole in one chunk, with
@@ -163,21 +163,22 @@ export class MatchTemplate {
     let p = start;
     let t = 0;
     for (let k = 0; k < this.segCount; k++) {
-      if (this.segActive[k] == 0) continue;
-      const lit = this.segFrom[k] - t;
+      if (loadByte(this.segActive, k) == 0) continue;
+      const from = loadI32(this.segFrom, k);
+      const lit = from - t;
       const r = same(doc, p, end, tpl, t, lit);
       if (r != lit) return r < 0 ? -1 : -2 - (t + r);
       p += lit;
-      const kind: i32 = this.segKind[k];
+      const kind: i32 = loadByte(this.segKind, k);
       let q: i32;
       if (kind == SEG_SLOT_STRING) q = selectedStringEnd(doc, p, end);
       else if (kind == SEG_HOLE_STRING) q = skippedStringEnd(doc, p, end);
       else q = numberEnd(doc, p, end);
       if (q < 0) return -1;
-      this.docFrom[k] = p;
-      this.docTo[k] = q;
+      storeI32(this.docFrom, k, p);
+      storeI32(this.docTo, k, q);
       p = q;
-      t = this.segTo[k];
+      t = loadI32(this.segTo, k);
     }
     const lit = this.length - t;
     const r = same(doc, p, end, tpl, t, lit);

@@ -1,4 +1,4 @@
-import { loadByte, storeByte, stringStop } from "../glue/target";
+import { elementAt, loadByte, loadI32, storeByte, stringStop } from "../glue/target";
 import { ArenaLease } from "../arena/arena-lease";
 import { JSON_MALFORMED, KIND_NUMBER, KIND_STRING } from "./json-kinds";
 import { JsonMatchSink } from "./json-match-sink";
@@ -95,15 +95,16 @@ export abstract class ValueDecoder extends ValueRouter {
   protected replayTemplate(chunk: Uint8Array): void {
     const tpl = this.tpl;
     for (let k = 0; k < tpl.segCount; k++) {
-      const seg: i32 = tpl.segKind[k];
+      const seg: i32 = loadByte(tpl.segKind, k);
       if (seg != SEG_SLOT_STRING && seg != SEG_SLOT_NUMBER) continue;
-      const from = tpl.docFrom[k];
-      const to = tpl.docTo[k];
+      const from = loadI32(tpl.docFrom, k);
+      const to = loadI32(tpl.docTo, k);
       const str = seg == SEG_SLOT_STRING;
       const kind = str ? KIND_STRING : KIND_NUMBER;
       const pos = str ? from - 1 : from;
       this.scalarBase = this.consTop;
-      for (let c = tpl.segCons[k]; c < tpl.segCons[k + 1]; c++) this.addConsumer(this.targets[tpl.consTarget[c]], kind, pos);
+      const last = loadI32(tpl.segCons, k + 1);
+      for (let c = loadI32(tpl.segCons, k); c < last; c++) this.addConsumer(elementAt(this.targets, loadI32(tpl.consTarget, c)), kind, pos);
       if (str) {
         this.strKey = false;
         this.strCap = this.decOpen > 0;

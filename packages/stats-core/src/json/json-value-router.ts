@@ -177,8 +177,8 @@ export abstract class ValueRouter extends MatchRouter {
     }
     const top = this.consTop;
     if (top >= this.consTarget.length) return;
-    this.consTarget[top] = target.id;
-    this.consFlag[top] = flag;
+    storeI32(this.consTarget, top, target.id);
+    storeByte(this.consFlag, top, flag);
     this.consTop = top + 1;
   }
 
@@ -355,10 +355,10 @@ export abstract class ValueRouter extends MatchRouter {
     if (this.decLen > 0) this.flushDecoded();
     if (this.rawOpen > 0) this.flushRaw(end);
     for (let k = this.consTop - 1; k >= from; k--) {
-      const flag = this.consFlag[k];
+      const flag = loadByte(this.consFlag, k);
       if (flag == C_RAW) this.rawOpen--;
       else if (flag == C_DECODED) this.decOpen--;
-      this.targets[this.consTarget[k]].end();
+      elementAt(this.targets, loadI32(this.consTarget, k)).end();
     }
     this.consTop = from;
   }
@@ -369,7 +369,7 @@ export abstract class ValueRouter extends MatchRouter {
     if (upTo <= from) return;
     const buf = this.buf;
     for (let k = 0; k < this.consTop; k++) {
-      if (this.consFlag[k] == C_RAW) this.targets[this.consTarget[k]].bytes(buf, from, upTo);
+      if (loadByte(this.consFlag, k) == C_RAW) elementAt(this.targets, loadI32(this.consTarget, k)).bytes(buf, from, upTo);
     }
     this.rawFrom = upTo;
   }
@@ -429,7 +429,7 @@ export abstract class ValueRouter extends MatchRouter {
 
   protected emitDecoded(src: Uint8Array, start: i32, end: i32): void {
     for (let k = this.scalarBase; k < this.consTop; k++) {
-      if (this.consFlag[k] == C_DECODED) this.targets[this.consTarget[k]].bytes(src, start, end);
+      if (loadByte(this.consFlag, k) == C_DECODED) elementAt(this.targets, loadI32(this.consTarget, k)).bytes(src, start, end);
     }
   }
 
