@@ -1,7 +1,7 @@
 // pnpm bench throughput [--mb N] [--rounds N] [--seed N] [--workload openai,anthropic,gemini,escapes]
 // pnpm bench memory [--exchanges N] [--exchange-mb N] [--concurrency N] [--seed N]
 // pnpm bench memory --sweep [1,64,1000,5000] [--exchange-mb 0.0625] [--seed N]
-// pnpm bench load [--connections 16,64,256] [--rates 200] [--rate-connections 16] [--seconds 5] [--warmup 1] [--rounds 3] [--modes stream,json]
+// pnpm bench load [--connections 1,16,64,256] [--rates 0] [--rate-connections 16] [--seconds 5] [--warmup 1] [--rounds 3] [--modes stream,json]
 //                 [--long-streams 1000] [--long-seconds 60] [--long-delay 20-40] [--long-off yes|no]
 import { DEFAULT_LOAD, runLoad } from "./load/run-load.js";
 import { runMemory } from "./memory/run-memory.js";
@@ -95,7 +95,7 @@ switch (suite) {
     const result = await runLoad({
       ...DEFAULT_LOAD,
       connections: list("connections", DEFAULT_LOAD.connections),
-      rates: text("rates", DEFAULT_LOAD.rates.join(",")) === "0" ? [] : list("rates", DEFAULT_LOAD.rates),
+      rates: ["0", ""].includes(text("rates", DEFAULT_LOAD.rates.join(",") || "0")) ? [] : list("rates", DEFAULT_LOAD.rates),
       rateConnections: Math.round(flag("rate-connections", DEFAULT_LOAD.rateConnections)),
       seconds: flag("seconds", DEFAULT_LOAD.seconds),
       warmupSeconds: warmup,

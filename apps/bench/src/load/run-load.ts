@@ -17,8 +17,10 @@ import { writeResult } from "../report/write-results.js";
 export interface LoadOptions {
   connections: number[];
   /**
-   * Fixed offered rates (req/s, over `rateConnections` connections), below saturation: there the
-   * time to first byte shows what statistics add per request, not the queueing of a saturated loop.
+   * Fixed offered rates (req/s, over `rateConnections` connections; autocannon's overallRate).
+   * None by default: autocannon spends each connection's share of a second's requests back to back
+   * at the start of the second, so these cells queue like a closed loop at that many connections.
+   * One connection, closed loop, is the cell without queueing.
    */
   rates: number[];
   rateConnections: number;
@@ -43,8 +45,8 @@ export interface LoadOptions {
 }
 
 export const DEFAULT_LOAD: LoadOptions = {
-  connections: [16, 64, 256],
-  rates: [200],
+  connections: [1, 16, 64, 256],
+  rates: [],
   rateConnections: 16,
   seconds: 5,
   warmupSeconds: 1,
