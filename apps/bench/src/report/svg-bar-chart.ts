@@ -1,12 +1,11 @@
 // A dependency-free horizontal bar chart in SVG, for bench-results/*.svg.
+import { escapeXml as escape, svgDocument } from "./svg-document.js";
 
 export interface Bar {
   label: string;
   value: number;
   note?: string;
 }
-
-const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 export function svgBarChart(title: string, unit: string, groups: { name: string; bars: Bar[] }[]): string {
   const rowHeight = 26;
@@ -32,12 +31,5 @@ export function svgBarChart(title: string, unit: string, groups: { name: string;
     y += 14;
   }
   const width = labelWidth + barWidth + 230;
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" font-family="sans-serif" font-size="13">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="10" y="22" font-size="16" font-weight="bold">${escape(title)}</text>`,
-    ...parts,
-    `</svg>`,
-    "",
-  ].join("\n");
+  return svgDocument(width, y, title, parts, 13);
 }
