@@ -23,7 +23,7 @@ import { hexValue } from "./json-utf8";
 //   HOLE_STRING / HOLE_NUMBER  an unselected value: a candidate until a new document differs inside
 //                              it, then a hole — skipped quote to quote (an odd run of backslashes
 //                              escapes the quote) or to the number's end, never compared.
-// Everything else is compared (commonPrefix: 4 bytes a step in JS, 16 with SIMD in wasm). A
+// Everything else is compared (commonPrefix: 8 bytes a step in JS, 16 with SIMD in wasm). A
 // difference anywhere else, a document cut by the chunk, or a value that is not valid sends the
 // whole document down the general path, which then learns a new template.
 

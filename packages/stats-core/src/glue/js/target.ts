@@ -12,8 +12,19 @@ export function f64ToI32(x: f64): i32 {
   return Math.trunc(x) | 0;
 }
 
+/** Ranges up to this long are copied by a plain loop: `subarray` allocates a view per call. */
+const SHORT_COPY_BYTES: i32 = 64;
+
 /** Copies src[start, end) to dst at dstOffset; the ranges may overlap (memmove). */
 export function copyBytes(dst: Uint8Array, dstOffset: i32, src: Uint8Array, start: i32, end: i32): void {
+  const n = end - start;
+  // Most copies are short (a text delta, a carried event's head): TypedArray#set needs a
+  // `subarray` view of the source, an allocation that costs more than copying ~64 bytes by hand.
+  // Views of one buffer may overlap: those keep `set`, which is a memmove.
+  if (n <= SHORT_COPY_BYTES && dst.buffer !== src.buffer) {
+    for (let k = 0; k < n; k++) dst[dstOffset + k] = src[start + k];
+    return;
+  }
   dst.set(src.subarray(start, end), dstOffset);
 }
 
@@ -100,21 +111,47 @@ export function utf8ToString(buf: Uint8Array, start: i32, end: i32): string {
   return utf8.decode(buf.subarray(start, end));
 }
 
+// One DataView per array, cached for the last array seen on each side of commonPrefix: the
+// template side is one array for a matcher's life, the document side one chunk for all the events
+// in it. DataView#getInt32 compiles to a plain (bounds-checked) load in V8's optimizing tier, where
+// assembling a word from four indexed reads costs four loads and the shifts.
+let viewA: DataView | null = null;
+let viewASource: Uint8Array | null = null;
+let viewB: DataView | null = null;
+let viewBSource: Uint8Array | null = null;
+
+function viewOf(buf: Uint8Array): DataView {
+  return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
 /**
  * How many leading bytes of a[aFrom, aFrom + n) equal b[bFrom, bFrom + n): n when all do. The
  * caller guarantees both ranges lie inside their arrays. (In wasm: 16 bytes a step with SIMD.)
  */
 export function commonPrefix(a: Uint8Array, aFrom: i32, b: Uint8Array, bFrom: i32, n: i32): i32 {
-  // Node's Buffer#compare on ranges is a memcmp with no allocation; its call costs about what
-  // comparing ~60 bytes in JavaScript does, so it answers "all equal" for the longer ranges.
-  if (n >= 64 && memcmp != null && memcmp.call(a, b, bFrom, bFrom + n, aFrom, aFrom + n) == 0) return n;
+  // Node's Buffer#compare on ranges is a memcmp with no allocation, but its call (argument checks,
+  // the C++ crossing) costs about what comparing ~200 bytes by words does: it only answers "all
+  // equal" for the long ranges.
+  if (n >= 256 && memcmp != null && memcmp.call(a, b, bFrom, bFrom + n, aFrom, aFrom + n) == 0) return n;
   let i = 0;
-  // Four bytes a step as one 32-bit compare, then byte by byte where they differ.
-  while (i + 4 <= n) {
-    const x = aFrom + i;
-    const y = bFrom + i;
-    if ((a[x] | (a[x + 1] << 8) | (a[x + 2] << 16) | (a[x + 3] << 24)) != (b[y] | (b[y + 1] << 8) | (b[y + 2] << 16) | (b[y + 3] << 24))) break;
-    i += 4;
+  if (n >= 8) {
+    if (a !== viewASource || viewA == null || viewA.byteLength != a.byteLength) {
+      viewA = viewOf(a);
+      viewASource = a;
+    }
+    if (b !== viewBSource || viewB == null || viewB.byteLength != b.byteLength) {
+      viewB = viewOf(b);
+      viewBSource = b;
+    }
+    const va = viewA;
+    const vb = viewB;
+    // Eight bytes a step as two 32-bit compares, then byte by byte where they differ.
+    while (i + 8 <= n) {
+      const x = aFrom + i;
+      const y = bFrom + i;
+      if (va.getInt32(x, true) != vb.getInt32(y, true) || va.getInt32(x + 4, true) != vb.getInt32(y + 4, true)) break;
+      i += 8;
+    }
   }
   while (i < n && a[aFrom + i] == b[bFrom + i]) i++;
   return i;
