@@ -6,7 +6,10 @@ export class SseEvent {
   data: Uint8Array = new Uint8Array(0);
   dataStart: i32 = 0;
   dataEnd: i32 = 0;
-  /** Holds the event name (the last `event:` field) in [nameStart, nameEnd); empty when none. */
+  /**
+   * Holds the event name (the last `event:` field) in [nameStart, nameEnd); empty when none. Like
+   * `data`, the fed chunk (a name line inside it) or the framer's own copy: valid during onEvent.
+   */
   name: Uint8Array = new Uint8Array(0);
   nameStart: i32 = 0;
   nameEnd: i32 = 0;

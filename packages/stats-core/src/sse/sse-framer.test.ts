@@ -176,6 +176,21 @@ describe.each(builds)("SSE framer on the $name build", (build) => {
       expect(t.events).toEqual([`event "${"n".repeat(128)}" "a" nameCut`]);
     });
 
+    it("names events the same whether the name line is whole in a chunk (a view) or cut anywhere (a copy)", () => {
+      // 127, 128 and 129 bytes: around the cut, in every chunking of one byte split.
+      const names = ["x".repeat(127) + "y", "x".repeat(127) + "yz", "m".repeat(127)];
+      const input = names.map((n, k) => `event: ${n}\ndata: ${k}\n\n`).join("") + "event:  sp\ndata: s\n\n";
+      const expected = [
+        eventLine(names[0]!, "0"),
+        `event "${names[1]!.slice(0, 128)}" "1" nameCut`,
+        eventLine(names[2]!, "2"),
+        eventLine(" sp", "s"),
+      ];
+      expect(events(build, input)).toEqual(expected);
+      for (let at = 1; at < input.length; at++) expect(events(build, input, { splits: splitsOf(at) })).toEqual(expected);
+      expect(events(build, input, { splits: everyByte(input.length) })).toEqual(expected);
+    });
+
     it("flags [DONE] exactly", () => {
       expect(events(build, "data: [DONE]\n\ndata:[DONE]\n\ndata: [DONE] \n\ndata: [done]\n\ndata: [DONE]\ndata: x\n\n")).toEqual([
         eventLine("", "[DONE]"),

@@ -17,7 +17,8 @@ import { SseSink } from "./sse-sink";
 // as a view of that chunk. Only an event that crosses a chunk boundary, or joins several data
 // lines, is copied into an arena buffer. The buffer is emptied when the event ends; its block goes
 // back to the arena then unless it is small (reused by the next event), and always when the stream
-// ends.
+// ends. The event's name is a view of the chunk too when its line lies inside it, else a copy in
+// the framer's own name buffer (at most MAX_EVENT_NAME_BYTES).
 
 /** Default cap on one event's joined data (configuration `max_event_bytes`). */
 export const DEFAULT_MAX_EVENT_BYTES: i32 = 256 * 1024;
@@ -94,6 +95,10 @@ export class SseFramer {
   private viewEnd: i32 = 0;
   private nameLen: i32 = 0;
   private nameTruncated: bool = false;
+  // The name is buf[nameViewStart, nameViewEnd) of the chunk being scanned (copied at its end).
+  private nameView: bool = false;
+  private nameViewStart: i32 = 0;
+  private nameViewEnd: i32 = 0;
 
   constructor(lease: ArenaLease, maxEventBytes: i32, sink: SseSink) {
     const max = maxEventBytes < 0 ? 0 : maxEventBytes > LIMIT_CEILING ? LIMIT_CEILING : maxEventBytes;
@@ -267,6 +272,7 @@ export class SseFramer {
         } else if (kind == FIELD_EVENT) {
           this.nameLen = 0;
           this.nameTruncated = false;
+          this.nameView = false;
           this.lineState = LS_NAME;
         } else {
           this.lineState = LS_SKIP;
@@ -274,7 +280,19 @@ export class SseFramer {
       } else if (state == LS_NAME) {
         // Event names are short: a plain loop finds their line end before a search call would.
         const j = shortLineEnd(buf, i, end, lineEnds);
-        this.appendName(buf, i, j);
+        if (j < end && this.nameLen == 0) {
+          // The whole name line is in this chunk: the event names it as a view, like its data.
+          let e = j;
+          if (e - i > MAX_EVENT_NAME_BYTES) {
+            e = i + MAX_EVENT_NAME_BYTES;
+            this.nameTruncated = true;
+          }
+          this.nameView = true;
+          this.nameViewStart = i;
+          this.nameViewEnd = e;
+        } else {
+          this.appendName(buf, i, j);
+        }
         if (j >= end) break;
         i = this.skipLineEnd(buf, j, end);
         this.lineState = LS_START;
@@ -288,6 +306,14 @@ export class SseFramer {
     lineEnds.done();
     // The chunk is the caller's and is gone after feed returns: a view must become a copy.
     if (this.mode == M_VIEW) this.carry(buf);
+    if (this.nameView) this.carryName(buf);
+  }
+
+  // The name seen as a view becomes a copy in nameBytes.
+  private carryName(buf: Uint8Array): void {
+    this.nameView = false;
+    this.nameLen = 0;
+    this.appendName(buf, this.nameViewStart, this.nameViewEnd);
   }
 
   // buf[j] is CR or LF; returns the index after the line end (CRLF counts once).
@@ -305,6 +331,7 @@ export class SseFramer {
     } else if (kind == FIELD_EVENT) {
       this.nameLen = 0;
       this.nameTruncated = false;
+      this.nameView = false;
     }
   }
 
@@ -394,9 +421,15 @@ export class SseFramer {
           ev.dataEnd = ev.dataStart + this.buffer.length;
           ev.carried = true;
         }
-        ev.name = this.nameBytes;
-        ev.nameStart = 0;
-        ev.nameEnd = this.nameLen;
+        if (this.nameView) {
+          ev.name = buf;
+          ev.nameStart = this.nameViewStart;
+          ev.nameEnd = this.nameViewEnd;
+        } else {
+          ev.name = this.nameBytes;
+          ev.nameStart = 0;
+          ev.nameEnd = this.nameLen;
+        }
         ev.nameTruncated = this.nameTruncated;
         ev.done = isDoneMarker(ev.data, ev.dataStart, ev.dataEnd);
         this.events++;
@@ -413,6 +446,7 @@ export class SseFramer {
     this.dataLen = 0;
     this.nameLen = 0;
     this.nameTruncated = false;
+    this.nameView = false;
     // A small block is kept for the next carried event (one crosses nearly every chunk boundary,
     // and alloc + free per chunk shows in profiles); a larger one goes back to the arena at once.
     // Either way finish, abort and release return it.
