@@ -117,7 +117,15 @@ export abstract class ValueDecoder extends ValueRouter {
   // Decodes the (validated) text of a string, src[from, to), to its decoded consumers, as the
   // general path's string states do.
   protected decodeString(src: Uint8Array, from: i32, to: i32): void {
-    let i = from;
+    let i = stringStop(src, from, to);
+    if (i >= to) {
+      // No escape (the usual text delta): the consumers read the bytes where they are, not
+      // through the scratch buffer, as the general path hands on a long run.
+      if (this.decLen > 0) this.flushDecoded();
+      if (to > from) this.emitDecoded(src, from, to);
+      return;
+    }
+    if (i > from) this.stringRun(src, from, i);
     while (i < to) {
       const s = i;
       i = stringStop(src, i, to);

@@ -111,17 +111,39 @@ export function utf8ToString(buf: Uint8Array, start: i32, end: i32): string {
   return utf8.decode(buf.subarray(start, end));
 }
 
-// One DataView per array, cached for the last array seen on each side of commonPrefix: the
-// template side is one array for a matcher's life, the document side one chunk for all the events
-// in it. DataView#getInt32 compiles to a plain (bounds-checked) load in V8's optimizing tier, where
-// assembling a word from four indexed reads costs four loads and the shifts.
+// DataViews for commonPrefix, cached for the last arrays seen: the template side is one array for a
+// matcher's life; the document side is the chunk being fed for the events inside it, or the
+// arena's bytes for an event carried across chunks, so two entries are kept there. DataView#getInt32
+// compiles to a plain (bounds-checked) load in V8's optimizing tier, where assembling a word from
+// four indexed reads costs four loads and the shifts.
 let viewA: DataView | null = null;
 let viewASource: Uint8Array | null = null;
+let viewA2: DataView | null = null;
+let viewA2Source: Uint8Array | null = null;
 let viewB: DataView | null = null;
 let viewBSource: Uint8Array | null = null;
 
 function viewOf(buf: Uint8Array): DataView {
   return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+function documentView(a: Uint8Array): DataView {
+  if (a === viewASource && viewA != null && viewA.byteLength == a.byteLength) return viewA;
+  if (a === viewA2Source && viewA2 != null && viewA2.byteLength == a.byteLength) {
+    // Swap, so that the entry used last is first.
+    const v = viewA2;
+    viewA2 = viewA;
+    viewA2Source = viewASource;
+    viewA = v;
+    viewASource = a;
+    return v;
+  }
+  viewA2 = viewA;
+  viewA2Source = viewASource;
+  const v = viewOf(a);
+  viewA = v;
+  viewASource = a;
+  return v;
 }
 
 /**
@@ -135,15 +157,11 @@ export function commonPrefix(a: Uint8Array, aFrom: i32, b: Uint8Array, bFrom: i3
   if (n >= 256 && memcmp != null && memcmp.call(a, b, bFrom, bFrom + n, aFrom, aFrom + n) == 0) return n;
   let i = 0;
   if (n >= 8) {
-    if (a !== viewASource || viewA == null || viewA.byteLength != a.byteLength) {
-      viewA = viewOf(a);
-      viewASource = a;
-    }
+    const va = documentView(a);
     if (b !== viewBSource || viewB == null || viewB.byteLength != b.byteLength) {
       viewB = viewOf(b);
       viewBSource = b;
     }
-    const va = viewA;
     const vb = viewB;
     // Eight bytes a step as two 32-bit compares, then byte by byte where they differ.
     while (i + 8 <= n) {
