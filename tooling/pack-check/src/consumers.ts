@@ -11,6 +11,24 @@
 //   - where each package resolved from (the test checks: inside the project, the expected build).
 // It prints one JSON line and exits 1 with the list of mismatches otherwise.
 
+/**
+ * The end of every generated script: the problems found (exit 1), else one JSON line with the
+ * flavor, `fields` and what resolved where.
+ */
+function scriptEnd(fields: string): string {
+  return `  if (problems.length > 0) {
+    console.error(problems.join("\\n"));
+    process.exit(1);
+  }
+  console.log(JSON.stringify({ flavor: FLAVOR, ${fields}, resolved: RESOLVED }));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});`;
+}
+
 export const CONFIG = { attributes: [{ key: "question", apply_to_log: true }, { key: "answer", apply_to_log: true }] };
 export const REQUEST = { model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }] };
 export const RESPONSE = {
@@ -127,18 +145,7 @@ async function main(): Promise<void> {
   if (host.metrics.counter(COUNTER) !== 9) problems.push("plugin: " + COUNTER + " = " + host.metrics.counter(COUNTER) + ", expected 9");
   if (s.downstream.bodyText !== RESPONSE) problems.push("plugin: the client did not get the upstream's bytes");
 
-  if (problems.length > 0) {
-    console.error(problems.join("\\n"));
-    process.exit(1);
-  }
-  console.log(JSON.stringify({ flavor: FLAVOR, coreLog: coreLogText, resolved: RESOLVED }));
-}
-
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
-`;
+${scriptEnd("coreLog: coreLogText")}`;
 
 /** Strips the TypeScript annotations the body carries (they are all of these shapes). */
 function asJavaScript(ts: string): string {
@@ -386,18 +393,7 @@ async function main(): Promise<void> {
   const s = stats.recorder.stats();
   if (s.activeExchanges !== 0 || s.arenaUsedBytes !== 0) problems.push("edge: " + JSON.stringify(s));
 
-  if (problems.length > 0) {
-    console.error(problems.join("\\n"));
-    process.exit(1);
-  }
-  console.log(JSON.stringify({ flavor: FLAVOR, edgeLine: line, resolved: RESOLVED }));
-}
-
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
-`;
+${scriptEnd("edgeLine: line")}`;
 
 function edgeAsJavaScript(ts: string): string {
   return ts
